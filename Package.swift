@@ -1,0 +1,91 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One set of settings for every target (STYLE.md §1).
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "canopy",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "canopy", targets: ["canopy"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // Pure: the data model, IP types, diagnostics, field catalog, time.
+        .target(name: "CanopyCore", swiftSettings: swiftSettings),
+        // Pure: parsers, catalog, matcher, scoring, aggregation, reports, block lists, anonymizer.
+        .target(
+            name: "CanopyDiscovery",
+            dependencies: [
+                "CanopyCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // System zlib, for streaming .gz input.
+        .systemLibrary(name: "CCanopyZlib"),
+        // IO: reading log files, directories, stdin, .gz and .zip as a stream of lines.
+        .target(
+            name: "CanopyCollector",
+            dependencies: [
+                "CanopyCore",
+                "CanopyDiscovery",
+                "CCanopyZlib",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "canopy",
+            dependencies: [
+                "CanopyCore",
+                "CanopyDiscovery",
+                "CanopyCollector",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            resources: [.copy("Resources/catalog")],
+            swiftSettings: swiftSettings
+        ),
+        // Shared test helpers: golden files, fixture locations.
+        .target(
+            name: "CanopyTesting",
+            dependencies: ["CanopyCore", "CanopyDiscovery"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CanopyCoreTests",
+            dependencies: [
+                "CanopyCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CanopyDiscoveryTests",
+            dependencies: [
+                "CanopyCore", "CanopyDiscovery", "CanopyTesting",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CanopyCollectorTests",
+            dependencies: ["CanopyCore", "CanopyDiscovery", "CanopyCollector", "CanopyTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

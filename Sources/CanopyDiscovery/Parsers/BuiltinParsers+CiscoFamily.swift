@@ -1,0 +1,4 @@
+extension BuiltinParsers {
+    /// Cisco ASA, FTD/FirePOWER, Secure Web Appliance, Meraki, Umbrella.
+    static let ciscoFamily: [any BuiltinLogParser.Type] = []
+}

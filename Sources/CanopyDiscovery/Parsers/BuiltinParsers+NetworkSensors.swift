@@ -1,0 +1,4 @@
+extension BuiltinParsers {
+    /// Network sensors (Zeek).
+    static let networkSensors: [any BuiltinLogParser.Type] = []
+}

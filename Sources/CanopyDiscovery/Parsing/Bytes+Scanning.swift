@@ -1,0 +1,192 @@
+package import CanopyCore
+
+/// Byte-level helpers for parsers (STYLE.md §15: parse bytes, build `String`s only for kept values).
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// A sub-range as its own buffer (no copy).
+
+    package func sub(_ range: Range<Int>) -> Bytes {
+        Bytes(rebasing: self[range])
+    }
+
+    /// Bytes from `start` to the end.
+
+    package func dropFirst(_ count: Int) -> Bytes {
+        count >= self.count ? Bytes(start: nil, count: 0) : sub(count..<self.count)
+    }
+
+    /// The bytes decoded as UTF-8; invalid sequences become U+FFFD, never a trap.
+
+    package var string: String { String(decoding: self, as: UTF8.self) }
+
+    /// The bytes as a lowercase string (ASCII letters folded): for host names.
+    package var lowercasedString: String {
+        var hasUpper = false
+        for b in self where b >= 65 && b <= 90 {
+            hasUpper = true
+            break
+        }
+        if !hasUpper { return string }
+        return String(unsafeUninitializedCapacity: count) { out in
+            for (i, b) in enumerated() { out[i] = (b >= 65 && b <= 90) ? b | 0x20 : b }
+            return count
+        }
+    }
+
+    /// The string, or nil when the field is empty or a placeholder such as `-`.
+
+    package var optionalString: String? { isPlaceholder ? nil : string }
+
+    /// Empty, `-`, `"-"`, `(null)`, `null`, `N/A`, `NA` or `None`: fields a log writes when it has no value.
+    package var isPlaceholder: Bool {
+        switch count {
+        case 0: return true
+        case 1: return self[0] == UInt8(ascii: "-")
+        case 2: return equalsCaseInsensitive("na")
+        case 3: return equalsCaseInsensitive("n/a") || equals("\"-\"")
+        case 4: return equalsCaseInsensitive("null") || equalsCaseInsensitive("none")
+        case 6: return equalsCaseInsensitive("(null)")
+        default: return false
+        }
+    }
+
+    /// Byte equality with an ASCII literal.
+
+    package func equals(_ literal: StaticString) -> Bool {
+        guard literal.utf8CodeUnitCount == count else { return false }
+        let p = literal.utf8Start
+        for i in 0..<count where self[i] != p[i] { return false }
+        return true
+    }
+
+    /// ASCII case-insensitive equality with a literal written in lowercase.
+    package func equalsCaseInsensitive(_ literal: StaticString) -> Bool {
+        guard literal.utf8CodeUnitCount == count else { return false }
+        let p = literal.utf8Start
+        for i in 0..<count where self[i] | 0x20 != p[i] | 0x20 { return false }
+        return true
+    }
+
+    package func hasPrefix(_ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard n <= count else { return false }
+        let p = literal.utf8Start
+        for i in 0..<n where self[i] != p[i] { return false }
+        return true
+    }
+
+    /// The first index of `needle` at or after `from`.
+
+    package func index(of needle: UInt8, from: Int = 0) -> Int? {
+        var i = from
+        while i < count {
+            if self[i] == needle { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The first index where the literal `needle` starts, at or after `from`.
+    package func index(of needle: StaticString, from: Int = 0) -> Int? {
+        let n = needle.utf8CodeUnitCount
+        guard n > 0, count >= n else { return nil }
+        let p = needle.utf8Start
+        let first = p[0]
+        var i = from
+        outer: while i <= count - n {
+            if self[i] != first {
+                i += 1
+                continue
+            }
+            for k in 1..<n where self[i + k] != p[k] {
+                i += 1
+                continue outer
+            }
+            return i
+        }
+        return nil
+    }
+
+    /// Without leading and trailing spaces, tabs and CR.
+    package var trimmed: Bytes {
+        var s = 0
+        var e = count
+        while s < e, self[s] == 32 || self[s] == 9 || self[s] == 13 { s += 1 }
+        while e > s, self[e - 1] == 32 || self[e - 1] == 9 || self[e - 1] == 13 { e -= 1 }
+        return sub(s..<e)
+    }
+
+    /// Without one pair of surrounding double quotes.
+    package var unquoted: Bytes {
+        if count >= 2, self[0] == UInt8(ascii: "\""), self[count - 1] == UInt8(ascii: "\"") { return sub(1..<count - 1) }
+        return self
+    }
+
+    /// A non-negative decimal integer (at most 18 digits), or nil.
+    package var decimal: Int64? {
+        guard count > 0, count <= 18 else { return nil }
+        var v: Int64 = 0
+        for b in self {
+            guard b >= 48 && b <= 57 else { return nil }
+            v = v &* 10 &+ Int64(b &- 48)
+        }
+        return v
+    }
+
+    /// A non-negative byte count; a placeholder gives nil, so does anything not a number.
+    package var byteCount: Int64? { isPlaceholder ? nil : decimal }
+
+    /// A port number 0–65535.
+    package var port: Int? {
+        guard let v = decimal, v <= 65_535 else { return nil }
+        return Int(v)
+    }
+
+    /// An HTTP status 100–999; `0` and `-` (no response) give nil.
+    package var httpStatus: Int? {
+        guard let v = decimal, v >= 100, v <= 999 else { return nil }
+        return Int(v)
+    }
+
+    /// Parses an IP address (also `[v6]` and `v4:port`-free forms).
+    package var ipAddress: IPAddress? { isPlaceholder ? nil : IPAddress(bytes: self) }
+
+    /// Whether the bytes contain a NUL or another C0 control byte other than tab: not a text log line.
+    package var containsBinary: Bool {
+        for b in self where b < 32 && b != 9 && b != 13 { return true }
+        return false
+    }
+
+    /// Whether the bytes have at least one byte that is not a digit.
+    package var isAllDigits: Bool {
+        guard count > 0 else { return false }
+        for b in self where b < 48 || b > 57 { return false }
+        return true
+    }
+
+    /// The bytes with `%XX` escapes decoded (invalid escapes kept as they are).
+    package var percentDecodedString: String {
+        var out = [UInt8]()
+        out.reserveCapacity(count)
+        var i = 0
+        while i < count {
+            if self[i] == UInt8(ascii: "%"), i + 2 < count, let h = hexNibble(self[i + 1]), let l = hexNibble(self[i + 2]) {
+                out.append(h << 4 | l)
+                i += 3
+            } else {
+                out.append(self[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// The value of one hex digit.
+package func hexNibble(_ b: UInt8) -> UInt8? {
+    switch b {
+    case 48...57: return b - 48
+    case 65...70: return b - 55
+    case 97...102: return b - 87
+    default: return nil
+    }
+}

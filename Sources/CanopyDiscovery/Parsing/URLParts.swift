@@ -1,0 +1,52 @@
+/// Finds the host and port in a URL or request target without building the URL string.
+package enum URLParts {
+    /// The host in `scheme://[user@]host[:port]/…`, `host:port` (CONNECT) or `host/path`; IPv6 literals
+    /// keep no brackets. Nil when there is no host (a bare `/path`, `-`).
+    package static func hostRange(in url: Bytes) -> Range<Int>? {
+        let n = url.count
+        guard n > 0, url[0] != UInt8(ascii: "/"), !url.isPlaceholder else { return nil }
+        var start = 0
+        // Scheme.
+        if let sep = url.index(of: "://"), sep < 16 { start = sep + 3 }
+        var end = start
+        while end < n {
+            let c = url[end]
+            if c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") { break }
+            end += 1
+        }
+        // Userinfo.
+        var s = start
+        var k = start
+        while k < end {
+            if url[k] == UInt8(ascii: "@") { s = k + 1 }
+            k += 1
+        }
+        guard s < end else { return nil }
+        if url[s] == UInt8(ascii: "[") {
+            guard let close = url.index(of: UInt8(ascii: "]"), from: s), close < end else { return nil }
+            return (s + 1)..<close
+        }
+        var e = s
+        while e < end, url[e] != UInt8(ascii: ":") { e += 1 }
+        guard e > s else { return nil }
+        return s..<e
+    }
+
+    /// The explicit port in the authority, if any.
+    package static func port(in url: Bytes) -> Int? {
+        guard let host = hostRange(in: url) else { return nil }
+        var i = host.upperBound
+        if i < url.count, url[i] == UInt8(ascii: "]") { i += 1 }
+        guard i < url.count, url[i] == UInt8(ascii: ":") else { return nil }
+        var j = i + 1
+        while j < url.count, url[j] >= 48 && url[j] <= 57 { j += 1 }
+        return url.sub((i + 1)..<j).port
+    }
+
+    /// The default port for the URL's scheme (`https` 443, `http` 80), if it names one.
+    package static func schemePort(in url: Bytes) -> Int? {
+        if url.hasPrefix("https://") || url.hasPrefix("HTTPS://") { return 443 }
+        if url.hasPrefix("http://") || url.hasPrefix("HTTP://") { return 80 }
+        return nil
+    }
+}
