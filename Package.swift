@@ -1,13 +1,15 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
-/// One set of settings for every target (STYLE.md §1).
-let swiftSettings: [SwiftSetting] = [
-    .swiftLanguageMode(.v6),
-    .enableUpcomingFeature("ExistentialAny"),
-    .enableUpcomingFeature("MemberImportVisibility"),
-    .enableUpcomingFeature("InternalImportsByDefault"),
-]
+/// One set of settings for every target (STYLE.md §1). `CANOPY_WERROR=1` (set by scripts/test.sh and CI) turns
+/// our warnings into errors without touching dependencies.
+let swiftSettings: [SwiftSetting] =
+    [
+        .swiftLanguageMode(.v6),
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ] + (Context.environment["CANOPY_WERROR"] == "1" ? [.treatAllWarnings(as: .error)] : [])
 
 let package = Package(
     name: "canopy",
@@ -31,6 +33,7 @@ let package = Package(
             dependencies: [
                 "CanopyCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -59,6 +62,16 @@ let package = Package(
             resources: [.copy("Resources/catalog")],
             swiftSettings: swiftSettings
         ),
+        // Benchmarks (not tests): realistic log generator and the discovery benchmark against GoAccess and mawk.
+        .executableTarget(
+            name: "canopy-bench",
+            dependencies: [
+                "CanopyCore", "CanopyDiscovery", "CanopyCollector",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/CanopyBenchmarks",
+            swiftSettings: swiftSettings
+        ),
         // Shared test helpers: golden files, fixture locations.
         .target(
             name: "CanopyTesting",
@@ -84,7 +97,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CanopyCollectorTests",
-            dependencies: ["CanopyCore", "CanopyDiscovery", "CanopyCollector", "CanopyTesting"],
+            dependencies: [
+                "CanopyCore", "CanopyDiscovery", "CanopyCollector", "CanopyTesting",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -43,6 +43,8 @@ package struct KeyValueScanner: @unchecked Sendable {
         var i = 0
         while i < n {
             while i < n, line[i] == pairSeparator || (pairSeparator == 32 && line[i] == 9) { i += 1 }
+            // With `;` or `|` between pairs, spaces after the separator (`a:"1"; b:"2"`) are not part of the key.
+            if pairSeparator != 32 { while i < n, line[i] == 32 { i += 1 } }
             if i >= n { break }
             // Key.
             let keyStart = i

@@ -48,17 +48,21 @@ package struct LEEFMessage: @unchecked Sendable {
         version = v.hasPrefix("2") ? 2 : 1
         delimiter = 9
         if version == 2 {
-            // Delimiter field up to the next '|'.
-            guard let bar = line.index(of: UInt8(ascii: "|"), from: fieldStart) else { return false }
-            let d = line.sub(fieldStart..<bar)
-            if d.count == 1 {
-                delimiter = d[0]
-            } else if d.count >= 2, let code = hexByte(d) {
-                delimiter = code
-            } else if !d.isEmpty {
-                return false
+            // Delimiter field up to the next '|'. It is optional: senders such as Check Point Log Exporter write
+            // `LEEF:2.0|Check Point|…|Accept|cat=…<TAB>src=…`, so a field holding `=` is already the first
+            // attribute and the default tab applies.
+            let bar = line.index(of: UInt8(ascii: "|"), from: fieldStart)
+            let d = line.sub(fieldStart..<(bar ?? n))
+            if d.index(of: UInt8(ascii: "=")) == nil {
+                if d.count == 1 {
+                    delimiter = d[0]
+                } else if d.count >= 2, let code = hexByte(d) {
+                    delimiter = code
+                } else if !d.isEmpty {
+                    return false
+                }
+                fieldStart = bar.map { $0 + 1 } ?? n
             }
-            fieldStart = bar + 1
         }
         // Some senders use tabs even when declaring otherwise; accept the declared delimiter only.
         var p = fieldStart

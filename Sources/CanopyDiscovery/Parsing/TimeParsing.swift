@@ -111,9 +111,10 @@ package enum TimeParsing {
         return (t, i)
     }
 
-    /// `Mon Jun 20 15:29:11 2022` (C `ctime`, Zscaler NSS default).
+    /// `Mon Jun 20 15:29:11 2022` (C `ctime`, Zscaler NSS default); also `Thu Sep 6 22:55:48 2012` with an
+    /// unpadded one-digit day, as Zscaler's documentation shows it.
     package static func ctime(_ b: Bytes) -> Timestamp? {
-        guard b.count >= 24, b[3] == 32 else { return nil }
+        guard b.count >= 23, b[3] == 32 else { return nil }
         let rest = b.dropFirst(4)
         guard let mo = month(rest, 0), rest[3] == 32 else { return nil }
         var i = 4

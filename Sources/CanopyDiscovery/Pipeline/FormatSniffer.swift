@@ -12,6 +12,9 @@ package enum FormatSniffer {
         package let confidence: Double
         /// Non-empty fields per record on average: breaks ties between formats that both read the lines.
         package let fieldsPerRecord: Double
+        /// Rejected lines that had this format's shape but a bad field (not `not-this-format`): how close a
+        /// parser came on an input nothing could read.
+        package let nearMisses: Int
         package let isGeneric: Bool
     }
 
@@ -21,12 +24,12 @@ package enum FormatSniffer {
     /// Ranks every parser on the sample lines, best first.
     package static func rank(
         sample: [[UInt8]],
-        parsers: [any BuiltinLogParser.Type] = BuiltinParsers.all,
+        parsers: [ParserFactory] = BuiltinParsers.factories,
         context: ParseContext = ParseContext()
     ) -> [Candidate] {
         var candidates: [Candidate] = []
-        for (order, type) in parsers.enumerated() {
-            var session = ParsingSession(parser: type.init(), context: context, source: "sample")
+        for factory in parsers {
+            var session = ParsingSession(parser: factory.makeParser(), context: context, source: "sample")
             var fieldCount = 0
             for (index, line) in sample.enumerated() {
                 line.withUnsafeBufferPointer { buffer in
@@ -39,21 +42,23 @@ package enum FormatSniffer {
             let considered = s.records + s.rejectedCount
             candidates.append(
                 Candidate(
-                    parserID: type.descriptor.id,
+                    parserID: factory.descriptor.id,
                     records: s.records,
                     rejected: s.rejectedCount,
                     ignored: s.ignoredCount,
                     confidence: considered == 0 ? 0 : Double(s.records) / Double(considered),
                     fieldsPerRecord: s.records == 0 ? 0 : Double(fieldCount) / Double(s.records),
-                    isGeneric: type.descriptor.isGeneric
+                    nearMisses: s.rejected.filter { $0.key != .notThisFormat && $0.key != .binaryData }
+                        .reduce(0) { $0 + $1.value.count },
+                    isGeneric: factory.descriptor.isGeneric
                 ))
-            _ = order
         }
         // Stable sort keeps registry order for full ties.
         return candidates.enumerated().sorted { a, b in
             let x = a.element
             let y = b.element
             if x.records == 0 || y.records == 0, x.records != y.records { return x.records > y.records }
+            if x.records == 0, y.records == 0, x.nearMisses != y.nearMisses { return x.nearMisses > y.nearMisses }
             if abs(x.confidence - y.confidence) > 0.001 { return x.confidence > y.confidence }
             if x.isGeneric != y.isGeneric { return !x.isGeneric }
             if abs(x.fieldsPerRecord - y.fieldsPerRecord) > 0.01 { return x.fieldsPerRecord > y.fieldsPerRecord }

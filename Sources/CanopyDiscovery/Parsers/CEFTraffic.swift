@@ -1,0 +1,125 @@
+import CanopyCore
+
+/// The ArcSight CEF dictionary mapped onto ``TrafficRecord``: shared by `generic.cef` and every vendor CEF parser,
+/// which check the header's vendor and product, call ``fill(_:from:line:context:)`` and then add what their
+/// vendor puts in other keys.
+///
+/// Keys (ArcSight "Implementing ArcSight CEF", extension dictionary):
+/// - time: `rt`, else `end`, else `start` (epoch milliseconds or `MMM dd [yyyy] HH:mm:ss[.SSS] [zone]`, see
+///   ``SIEMTimestamp``); without any, the syslog envelope's time.
+/// - source: `src` (IPv4 or IPv6), else the `c6aN` field labelled "Source IPv6 Address" (by the standard's
+///   convention `c6a2`); `suser`, else `suid`; `shost` as the device name.
+/// - destination: `dhost` (host name; an address goes to the IP), `dst`, else the `c6aN` labelled
+///   "Destination IPv6 Address" (`c6a3`); `dpt`; `request` (the URL: host and port when not given otherwise).
+/// - HTTP: `requestMethod`, `requestClientApplication` (User-Agent), `outcome` when it is an HTTP status code.
+/// - bytes: `in` is read as bytes *into the client* (server → client, ``TrafficRecord/bytesDown``) and `out` as
+///   bytes *out of the client* (client → server, ``TrafficRecord/bytesUp``). ArcSight's wording ("relative to the
+///   source to destination relationship") is ambiguous; this is how Zscaler (`in=respsize out=reqsize`),
+///   Forcepoint (`in=bytesReceived out=bytesSent`) and Check Point (`in=received_bytes`) fill them.
+/// - action: `act`, through ``action(_:)``.
+///
+/// `duser` (the destination's user, not the client), `app` (the application protocol) and `cat` have no record
+/// field. A CEF event that names none of the connection keys is not traffic (an audit or system event).
+enum CEFTraffic {
+    /// The keys that make an event a connection or request.
+    private static let trafficKeys: [StaticString] = [
+        "src", "dst", "dhost", "request", "dpt", "in", "out", "c6a2", "c6a3", "requestMethod",
+    ]
+
+    /// Whether the extension names a connection or request at all.
+    static func carriesTraffic(_ cef: CEFMessage) -> Bool {
+        trafficKeys.contains { cef.value(for: $0) != nil }
+    }
+
+    /// Whether header field `index` (1 vendor, 2 product) equals `literal` (lowercase), ignoring case.
+    static func header(_ cef: CEFMessage, _ index: Int, is literal: StaticString) -> Bool {
+        cef.headerField(index).trimmed.equalsCaseInsensitive(literal)
+    }
+
+    /// Fills the record from the standard keys.
+    ///
+    /// - Returns: the rejection reason when a present value is malformed (bad time, address or number), else nil.
+    static func fill(
+        _ r: inout TrafficRecord,
+        from cef: CEFMessage,
+        line: Bytes,
+        context: ParseContext
+    )
+        -> ReasonCode?
+    {
+        // Time.
+        if let raw = cef.value(for: "rt") ?? cef.value(for: "end") ?? cef.value(for: "start"),
+            !raw.trimmed.isPlaceholder
+        {
+            guard let t = SIEMTimestamp.parse(raw, defaultYear: context.defaultYear) else { return .badTimestamp }
+            r.time = t
+        } else if cef.start > 0 {
+            r.time = SyslogHeader.parse(line.sub(0..<cef.start), defaultYear: context.defaultYear).time
+        }
+        // Addresses and port.
+        let source = cef.value(for: "src") ?? ipv6(cef, labelled: "Source IPv6 Address", slot: "c6a2", "c6a2Label")
+        let destination =
+            cef.value(for: "dst") ?? ipv6(cef, labelled: "Destination IPv6 Address", slot: "c6a3", "c6a3Label")
+        guard SIEMValue.setSource(source, in: &r), SIEMValue.setDestinationAddress(destination, in: &r) else {
+            return .badAddress
+        }
+        guard SIEMValue.setDestinationPort(cef.value(for: "dpt"), in: &r) else { return .badNumber }
+        // Host and URL.
+        SIEMValue.withText(cef, "dhost") { r.apply(host: $0) }
+        SIEMValue.withText(cef, "request") { r.apply(url: $0, context: context) }
+        // User and device.
+        SIEMValue.withText(cef, "suser") { r.apply(user: $0) }
+        if r.user == nil { SIEMValue.withText(cef, "suid") { r.apply(user: $0) } }
+        SIEMValue.setDevice(cef.value(for: "shost"), in: &r)
+        // HTTP.
+        SIEMValue.withText(cef, "requestMethod") { r.apply(method: $0) }
+        SIEMValue.withText(cef, "requestClientApplication") { r.apply(userAgent: $0, context: context) }
+        SIEMValue.setStatus(cef.value(for: "outcome"), in: &r)
+        // Bytes: in = into the client, out = out of the client.
+        guard SIEMValue.setBytes(\.bytesDown, cef.value(for: "in"), in: &r),
+            SIEMValue.setBytes(\.bytesUp, cef.value(for: "out"), in: &r)
+        else { return .badNumber }
+        if let act = cef.value(for: "act") { r.action = action(act) }
+        return nil
+    }
+
+    /// The record, or a rejection when it names no destination.
+    static func finish(_ r: TrafficRecord) -> ParseResult {
+        guard r.destinationHost != nil || r.destinationIP != nil else { return .rejected(.noDestination) }
+        return .record(r)
+    }
+
+    /// `act` words: ``ActionWords`` plus `isolate`/`isolated` and `read-only` (the page was served through
+    /// remote browser isolation: allowed) and `success`.
+    static func action(_ word: Bytes) -> TrafficAction? {
+        let w = word.trimmed
+        if let a = ActionWords.classify(w) { return a }
+        if w.count >= 3, w[0] | 0x20 == UInt8(ascii: "i"), w[1] | 0x20 == UInt8(ascii: "s"),
+            w[2] | 0x20 == UInt8(ascii: "o")
+        {
+            return .allowed
+        }
+        if w.hasPrefix("read") || w.hasPrefix("Read") || w.equalsCaseInsensitive("success") { return .allowed }
+        return nil
+    }
+
+    /// An IPv6 custom address field: the one whose label says what it is, else the standard's default slot
+    /// (unless that slot is labelled as something else).
+    private static func ipv6(
+        _ cef: CEFMessage,
+        labelled label: StaticString,
+        slot: StaticString,
+        _ slotLabel: StaticString
+    ) -> Bytes? {
+        let slots: [(StaticString, StaticString)] = [
+            ("c6a1Label", "c6a1"), ("c6a2Label", "c6a2"), ("c6a3Label", "c6a3"), ("c6a4Label", "c6a4"),
+        ]
+        for (labelKey, valueKey) in slots {
+            if let l = cef.value(for: labelKey), l.trimmed.equalsCaseInsensitive(label) {
+                return cef.value(for: valueKey)
+            }
+        }
+        if cef.value(for: slotLabel) != nil { return nil }
+        return cef.value(for: slot)
+    }
+}

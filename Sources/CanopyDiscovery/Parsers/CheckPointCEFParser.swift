@@ -1,0 +1,51 @@
+import CanopyCore
+
+/// Check Point Log Exporter, "CEF" format.
+///
+/// `CEF:0|Check Point|VPN-1 & FireWall-1|Check Point|Log|https|Unknown|act=Accept deviceDirection=0
+/// rt=1543270652000 spt=49363 dpt=443 cs2Label=Rule Name … origin=… product=VPN-1 & FireWall-1 proto=6
+/// service_id=https src=… dst=…` (Check Point "Log Exporter" guide; the product in the header is the blade that
+/// logged). The standard keys go through ``CEFTraffic``; Check Point's native names that Log Exporter leaves in
+/// the extension (`resource`, `src_user_name`, `service`, the byte counters) fill what is left
+/// (``CheckPointFields``), and `act` takes Check Point's action words. CEF from other vendors is not this format.
+package struct CheckPointCEFParser: BuiltinLogParser {
+    package static let descriptor = ParserDescriptor(
+        id: "checkpoint.cef",
+        product: "Check Point Quantum (Log Exporter, CEF)",
+        summary: "Check Point Log Exporter CEF format (`CEF:0|Check Point|<blade>|Check Point|Log|…`): rt (epoch "
+            + "ms), src, dst, dpt, suser, request, in/out and act with the standard CEF keys, completed from Check "
+            + "Point's own field names in the extension (resource, src_user_name, service, client inbound/outbound "
+            + "bytes); Accept/Drop/Reject/Block/Prevent map to the action. Management events are not traffic.",
+        sample: "<134>Mar  5 10:15:01 gw-hq CEF:0|Check Point|URL Filtering|Check Point|Log|https|Unknown|act=Accept "
+            + "deviceDirection=1 rt=1709633701000 spt=51515 dpt=443 src=10.1.1.10 dst=162.125.1.18 proto=6 "
+            + "product=URL Filtering service_id=https src_user_name=jdoe resource=https://www.dropbox.com/home",
+        fields: [
+            "time", "net.src_ip", "user.name", "device.name", "net.dst_host", "net.dst_ip", "net.dst_port", "http.url",
+            "http.method", "http.status", "net.bytes_up", "net.bytes_down", "net.bytes_total", "event.action",
+            "http.user_agent",
+        ]
+    )
+
+    private var cef = CEFMessage()
+
+    package init() {}
+
+    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+        guard cef.parse(line) else {
+            return .rejected(line.index(of: "CEF:") == nil ? .notThisFormat : .truncated)
+        }
+        guard CEFTraffic.header(cef, 1, is: "check point") || CEFTraffic.header(cef, 1, is: "checkpoint") else {
+            return .rejected(.notThisFormat)
+        }
+        let action = cef.value(for: "act")
+        if let action, CheckPointFields.isManagementAction(action) { return .ignored(.notTraffic) }
+        guard CEFTraffic.carriesTraffic(cef) || CheckPointFields.carriesTraffic(cef) else {
+            return .ignored(.notTraffic)
+        }
+        var record = TrafficRecord()
+        if let reason = CEFTraffic.fill(&record, from: cef, line: line, context: context) { return .rejected(reason) }
+        if let reason = CheckPointFields.fill(&record, from: cef, context: context) { return .rejected(reason) }
+        if let action { record.action = CheckPointFields.action(action) }
+        return CEFTraffic.finish(record)
+    }
+}

@@ -1,0 +1,39 @@
+/// Traffic sums for one group of records.
+package struct TrafficCounters: Sendable, Hashable, Codable {
+    /// Bytes the client sent.
+    package var bytesUp: Int64 = 0
+    /// Bytes the client received.
+    package var bytesDown: Int64 = 0
+    /// All bytes: up + down, plus totals of logs that do not split directions.
+    package var bytesTotal: Int64 = 0
+    package var transactions: Int64 = 0
+    package var blocked: Int64 = 0
+    /// First and last record time, in ms since the epoch (records without a time do not move them).
+    package var firstSeen: Int64 = .max
+    package var lastSeen: Int64 = .min
+
+    package init() {}
+
+    @inline(__always)
+    package mutating func add(up: Int64, down: Int64, total: Int64, blocked isBlocked: Bool, time: Int64?) {
+        bytesUp &+= up
+        bytesDown &+= down
+        bytesTotal &+= total
+        transactions &+= 1
+        if isBlocked { blocked &+= 1 }
+        if let time {
+            if time < firstSeen { firstSeen = time }
+            if time > lastSeen { lastSeen = time }
+        }
+    }
+
+    package mutating func add(_ other: TrafficCounters) {
+        bytesUp &+= other.bytesUp
+        bytesDown &+= other.bytesDown
+        bytesTotal &+= other.bytesTotal
+        transactions &+= other.transactions
+        blocked &+= other.blocked
+        firstSeen = min(firstSeen, other.firstSeen)
+        lastSeen = max(lastSeen, other.lastSeen)
+    }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (`.ci/run` calls exactly this):
+#   1. installs what the tests need (scripts/install-test-deps.sh),
+#   2. builds with our warnings as errors,
+#   3. checks the app catalog data and the formatting,
+#   4. produces real Squid access logs (scripts/interop/squid-logs.sh),
+#   5. runs every test suite (unit, golden, property/fuzz, CLI end-to-end, real-data interop).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+scripts/install-test-deps.sh
+
+export CANOPY_WERROR=1
+echo "== build (warnings are errors)"
+swift build --build-tests 2>&1 | grep -v -e "found 1 file(s) which are unhandled" -e "^warning: 'zipfoundation'" -e "^warning: 'swift-distributed-tracing'" || true
+swift build --build-tests >/dev/null 2>&1 || { swift build --build-tests; exit 1; }
+
+echo "== app catalog data"
+python3 scripts/catalog/check_catalog.py
+
+echo "== format (swift format lint)"
+swift format lint --strict --recursive Sources Tests Package.swift
+
+echo "== real Squid access logs"
+work=$(mktemp -d)
+trap 'scripts/interop/squid-logs.sh stop "$work" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+scripts/interop/squid-logs.sh run "$work"
+export CANOPY_SQUID_LOGS="$work/logs"
+
+echo "== tests"
+export CANOPY_BINARY="$root/.build/debug/canopy"
+swift test --skip-build 2>&1 | tee "$work/test-output.txt" | grep -v -e "^◇" -e "^✔ Test .* passed after" -e "^✔ Suite" || true
+grep -qE "^✔ Test run with [0-9]+ tests? in [0-9]+ suites? passed" "$work/test-output.txt" || { echo "tests failed"; exit 1; }
+tail -1 "$work/test-output.txt"
