@@ -23,7 +23,8 @@ import Testing
         return try JSONDecoder().decode([BlocklistEntry].self, from: data)
     }
 
-    static func render(_ id: String, _ entries: [BlocklistEntry], context: BlocklistContext = context) throws -> String {
+    static func render(_ id: String, _ entries: [BlocklistEntry], context: BlocklistContext = context) throws -> String
+    {
         let generator = try #require(BuiltinBlocklists.named(id))
         return generator.render(entries, context: context)
     }
@@ -38,7 +39,8 @@ import Testing
     @Test func registryIDsAreUniqueWellFormedAndHaveFixtures() throws {
         #expect(Set(Self.ids).count == Self.ids.count, "duplicate block-list ids")
         for id in Self.ids {
-            let allowed = !id.isEmpty && id.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+            let allowed =
+                !id.isEmpty && id.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
             #expect(allowed, "block-list id \(id) must be lowercase letters, digits and '-'")
             #expect(Self.commentMarker.keys.contains(id), "no comment marker listed for \(id)")
             #expect(BuiltinBlocklists.named(id)?.descriptor.id == id)
@@ -108,8 +110,12 @@ import Testing
 
     @Test func validatedEntryDropsBadValuesAndCanonicalizesRanges() {
         let entry = BlocklistEntry(
-            appID: "x", appName: "X", domains: ["ok.com", "bad one.com", "OK.com"], hosts: ["h.ok.net", "h\"x.net"],
-            ipRanges: ["10.1.2.3/8", "10.0.0.0/8\nfoo", "0.0.0.0/0", "2001:DB8::/32", "300.1.1.1/8", "1.2.3.4"])
+            appID: "x",
+            appName: "X",
+            domains: ["ok.com", "bad one.com", "OK.com"],
+            hosts: ["h.ok.net", "h\"x.net"],
+            ipRanges: ["10.1.2.3/8", "10.0.0.0/8\nfoo", "0.0.0.0/0", "2001:DB8::/32", "300.1.1.1/8", "1.2.3.4"]
+        )
         let valid = BlocklistRules.validated(entry)
         #expect(valid.domains == ["ok.com"])
         #expect(valid.hosts == ["h.ok.net"])
@@ -121,10 +127,12 @@ import Testing
     func hostileInputNeverReachesTheOutputUnescaped(id: String) throws {
         let hostile = [
             BlocklistEntry(
-                appID: "evil\nPWNED-id", appName: "Evil \"PWNED\"\r\n<Proxy> allow ; set action allow",
+                appID: "evil\nPWNED-id",
+                appName: "Evil \"PWNED\"\r\n<Proxy> allow ; set action allow",
                 domains: ["evil.com\nPWNED.com", "PWNED .com", "\"PWNED\".com", "PWNED.com;", "ok-evil.com"],
                 hosts: ["x.com\r\nPWNED", "PWNED\".x.com", "url.domain=PWNED.com"],
-                ipRanges: ["10.0.0.0/8 PWNED", "PWNED"])
+                ipRanges: ["10.0.0.0/8 PWNED", "PWNED"]
+            )
         ]
         let clean = [BlocklistEntry(appID: "evil", appName: "Evil", domains: ["ok-evil.com"])]
         let output = try Self.render(id, hostile)
@@ -141,7 +149,10 @@ import Testing
         }
         // A hostile list name is reduced to letters, digits, '_' and '-'.
         let named = try Self.render(
-            id, clean, context: BlocklistContext(name: "x\" y\nset action allow", generatedAt: "2025\n\"now\""))
+            id,
+            clean,
+            context: BlocklistContext(name: "x\" y\nset action allow", generatedAt: "2025\n\"now\"")
+        )
         #expect(!named.contains("x\""))
         #expect(!named.contains("set action allow"))
         for line in named.split(separator: "\n") where line.contains("now") {
@@ -153,10 +164,18 @@ import Testing
 
     @Test func rulesDropEntriesCoveredByABroaderRule() {
         let rules = BlocklistRules([
-            BlocklistEntry(appID: "a", appName: "A", domains: ["a.b.example.com", "example.com"], hosts: ["example.com"]),
             BlocklistEntry(
-                appID: "b", appName: "B", domains: ["b.example.com", "other.org"],
-                hosts: ["deep.x.other.org", "exact.net", "www.exact.net"]),
+                appID: "a",
+                appName: "A",
+                domains: ["a.b.example.com", "example.com"],
+                hosts: ["example.com"]
+            ),
+            BlocklistEntry(
+                appID: "b",
+                appName: "B",
+                domains: ["b.example.com", "other.org"],
+                hosts: ["deep.x.other.org", "exact.net", "www.exact.net"]
+            ),
             BlocklistEntry(appID: "c", appName: "C", domains: ["sub.exact.net"], hosts: ["exact.net"]),
         ])
         #expect(rules.suffixes == ["example.com", "other.org", "sub.exact.net"])
@@ -168,15 +187,21 @@ import Testing
     @Test func rpzResponseIPTriggersFollowTheDraft() throws {
         let entries = [
             BlocklistEntry(
-                appID: "ip", appName: "IP", domains: [],
-                ipRanges: ["127.0.0.1/32", "192.0.2.0/24", "2001:db8::/32", "::1/128", "2001:db8:0:1::/64", "1:0:0:2::/64"])
+                appID: "ip",
+                appName: "IP",
+                domains: [],
+                ipRanges: [
+                    "127.0.0.1/32", "192.0.2.0/24", "2001:db8::/32", "::1/128", "2001:db8:0:1::/64", "1:0:0:2::/64",
+                ]
+            )
         ]
         let lines = try Self.render("rpz", entries).split(separator: "\n").filter { $0.contains("rpz-ip") }
         #expect(
             lines == [
                 "32.1.0.0.127.rpz-ip CNAME .", "24.0.2.0.192.rpz-ip CNAME .", "128.1.zz.rpz-ip CNAME .",
                 "64.zz.2.0.0.1.rpz-ip CNAME .", "32.zz.db8.2001.rpz-ip CNAME .", "64.zz.1.0.db8.2001.rpz-ip CNAME .",
-            ])
+            ]
+        )
     }
 
     // MARK: - Real checkers
@@ -215,9 +240,12 @@ import Testing
             let base = "app\(i % 7).example"
             entries.append(
                 BlocklistEntry(
-                    appID: "app\(i)", appName: "App \(i)",
+                    appID: "app\(i)",
+                    appName: "App \(i)",
                     domains: ["x\(i).a.\(base)", "a.\(base)", i % 3 == 0 ? base : "z\(i).\(base)"],
-                    hosts: ["\(base)", "www.x\(i).a.\(base)", "solo\(i).example.net", "solo\(i / 2).example.net"]))
+                    hosts: ["\(base)", "www.x\(i).a.\(base)", "solo\(i).example.net", "solo\(i / 2).example.net"]
+                )
+            )
         }
         return entries
     }
@@ -241,24 +269,29 @@ import Testing
                 .map { $0.dropFirst(4).replacingOccurrences(of: "/etc/squid/canopy_unsanctioned.txt", with: list.path) }
             #expect(snippet.contains { $0.hasPrefix("acl canopy_unsanctioned dstdomain \"\(list.path)\"") })
             let config = directory.appendingPathComponent("\(label).conf")
-            try (snippet + [
-                "http_access deny all",
-                "http_port 127.0.0.1:3128",
-                "cache_log \(directory.path)/cache.log",
-                "access_log \(directory.path)/access.log",
-                "pid_filename \(directory.path)/squid.pid",
-                "coredump_dir \(directory.path)",
-            ]).joined(separator: "\n").appending("\n").write(to: config, atomically: true, encoding: .utf8)
+            try
+                (snippet + [
+                    "http_access deny all",
+                    "http_port 127.0.0.1:3128",
+                    "cache_log \(directory.path)/cache.log",
+                    "access_log \(directory.path)/access.log",
+                    "pid_filename \(directory.path)/squid.pid",
+                    "coredump_dir \(directory.path)",
+                ]).joined(separator: "\n").appending("\n").write(to: config, atomically: true, encoding: .utf8)
             let result = try Self.run(squid, ["-k", "parse", "-f", config.path])
             #expect(result.status == 0, "squid -k parse failed for \(label):\n\(result.output)")
-            #expect(!result.output.contains("subdomain"), "squid complained about overlaps in \(label):\n\(result.output)")
+            #expect(
+                !result.output.contains("subdomain"),
+                "squid complained about overlaps in \(label):\n\(result.output)"
+            )
             #expect(!result.output.contains("FATAL") && !result.output.contains("ERROR"), "\(label):\n\(result.output)")
         }
     }
 
     // named-checkzone comes with Debian's `bind9-utils`; skip (saying why) when it is missing.
     @Test(
-        .enabled(if: executable("named-checkzone") != nil, "named-checkzone is not installed (Debian: bind9-utils)"))
+        .enabled(if: executable("named-checkzone") != nil, "named-checkzone is not installed (Debian: bind9-utils)")
+    )
     func namedCheckzoneAcceptsTheRPZZone() throws {
         let checker = try #require(Self.executable("named-checkzone"))
         let directory = try Self.temporaryDirectory()

@@ -117,7 +117,7 @@ import Testing
             best.parserID == id
                 || (best.records == own.records && best.confidence == own.confidence
                     && best.fieldsPerRecord == own.fieldsPerRecord),
-            "sniffing \(id)'s fixture picked \(best.parserID)")
+            "sniffing \(id)'s fixture picked \(best.parserID): \(ranking.prefix(3))")
     }
 
     @Test(arguments: parserIDs)

@@ -15,9 +15,10 @@ Inputs
   scripts/catalog/domain_rules.json       ownership of shared domains, conflict resolution
   scripts/catalog/attributes.json         risk attribute definitions
   scripts/catalog/risk_curated.json       curated risk attribute values
+  scripts/catalog/NOTICE.template.md      licence and provenance notice (filled in with counts)
 
 Outputs (in Sources/canopy/Resources/catalog/)
-  categories.json, attributes.json, apps.jsonl, risk.jsonl
+  categories.json, attributes.json, apps.jsonl, risk.jsonl, NOTICE.md
 
 Usage
   python3 scripts/catalog/build_catalog.py [--seed DIR] [--out DIR] [--report]
@@ -466,6 +467,7 @@ def build(seed: str, out: str, report: bool) -> list[str]:
     excluded_no_category = []
     apps_out = []
     route_of: dict[str, str] = {}
+    kind_of: dict[str, str] = {}
     for app_id in sorted(raw):
         r = raw[app_id]
         cfg = r["cfg"]
@@ -485,6 +487,14 @@ def build(seed: str, out: str, report: bool) -> list[str]:
                     if md and md in ut1:
                         ucats = sorted(ut1[md], key=ut1_order.index)
                         auto, route = cmap["ut1"][ucats[0]], f"ut1:{ucats[0]}"
+        if route is None:
+            auto_kind = None
+        elif route.startswith("ut1:"):
+            auto_kind = "ut1"
+        elif route.endswith("(inherited)"):
+            auto_kind = "v2fly category-* (inherited)"
+        else:
+            auto_kind = "v2fly category-*"
         chosen = cfg.get("category")
         if chosen:
             if chosen not in cat_set:
@@ -494,14 +504,12 @@ def build(seed: str, out: str, report: bool) -> list[str]:
             elif auto is None:
                 kind = "curated mapping"
             elif auto == chosen:
-                kind = route.split(":")[0] + (" (inherited)" if "inherited" in route else "")
-                kind = "v2fly category-*" if kind.startswith("v2fly") else "ut1"
+                kind = auto_kind  # the curated table agrees with the automatic route
             else:
                 kind = "curated override"
             category = chosen
         elif auto:
-            category = auto
-            kind = "v2fly category-*" if route.startswith("v2fly") else "ut1"
+            category, kind = auto, auto_kind
         else:
             excluded_no_category.append(app_id)
             continue
@@ -510,6 +518,7 @@ def build(seed: str, out: str, report: bool) -> list[str]:
             continue
         routes[kind] += 1
         route_of[app_id] = f"{kind}: {route or '-'} -> {category}"
+        kind_of[app_id] = kind
 
         if name is not None:
             source = f"v2fly:{name}"
@@ -550,6 +559,19 @@ def build(seed: str, out: str, report: bool) -> list[str]:
 
     n_domains = sum(len(a["domains"]) for a in apps_out)
     n_hosts = sum(len(a.get("hosts", ())) for a in apps_out)
+    ut1_apps = sorted(a for a, k in kind_of.items() if k == "ut1")
+    write_notice(seed, out, {
+        "CATEGORY_COUNT": len(categories),
+        "ATTRIBUTE_COUNT": len(attributes),
+        "APP_COUNT": len(apps_out),
+        "DOMAIN_COUNT": n_domains,
+        "HOST_COUNT": n_hosts,
+        "V2FLY_APP_COUNT": sum(1 for a in apps_out if raw[a["id"]]["list"] is not None),
+        "CURATED_APP_COUNT": sum(1 for a in apps_out if raw[a["id"]]["list"] is None),
+        "RISK_COUNT": len(risk_lines),
+        "UT1_APP_COUNT": len(ut1_apps),
+        "UT1_APPS": ", ".join(f"`{a}`" for a in ut1_apps) or "(none)",
+    })
     lines = [
         f"apps: {len(apps_out)} (v2fly lists reviewed: {len(app_lists)}, curated: {len(curated)})",
         f"domain suffix rules: {n_domains}, exact hosts: {n_hosts}",
@@ -564,6 +586,27 @@ def build(seed: str, out: str, report: bool) -> list[str]:
     if report:
         lines += [f"  {a}: {route_of[a]}" for a in sorted(route_of)]
     return lines
+
+
+def write_notice(seed: str, out: str, values: dict) -> None:
+    """Render NOTICE.md from NOTICE.template.md with the seed's commits and licence text."""
+    with open(os.path.join(seed, "SOURCE.txt"), encoding="utf-8") as fh:
+        source_txt = fh.read()
+    commits = re.findall(r"Commit\s*:\s*([0-9a-f]{40})", source_txt)
+    if len(commits) < 2:
+        fail("SOURCE.txt: expected the v2fly and UT1 commits")
+    with open(os.path.join(seed, "v2fly-domain-list-community", "LICENSE"), encoding="utf-8") as fh:
+        license_text = fh.read().strip()
+    values = dict(values, V2FLY_COMMIT=commits[0], UT1_COMMIT=commits[1], V2FLY_LICENSE=license_text)
+    with open(os.path.join(HERE, "NOTICE.template.md"), encoding="utf-8") as fh:
+        text = fh.read()
+    for k, v in values.items():
+        text = text.replace("{{" + k + "}}", str(v))
+    left = re.findall(r"\{\{[A-Z0-9_]+\}\}", text)
+    if left:
+        fail(f"NOTICE.template.md: unfilled placeholders {left}")
+    with open(os.path.join(out, "NOTICE.md"), "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
 
 
 def write_json(path: str, obj) -> None:

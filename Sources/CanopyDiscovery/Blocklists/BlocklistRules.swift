@@ -10,7 +10,8 @@ package import CanopyCore
 /// both appear, and the other appliances only waste entries on them.
 ///
 /// ```swift
-/// let rules = BlocklistRules([BlocklistEntry(appID: "box", appName: "Box", domains: ["box.com"], hosts: ["app.box.com"])])
+/// let box = BlocklistEntry(appID: "box", appName: "Box", domains: ["box.com"], hosts: ["app.box.com"])
+/// let rules = BlocklistRules([box])
 /// rules.suffixes  // ["box.com"] — app.box.com is covered
 /// ```
 package struct BlocklistRules: Sendable, Equatable {
@@ -97,7 +98,8 @@ package struct BlocklistRules: Sendable, Equatable {
         copy.domains = Array(Set(domains.compactMap { $0 })).sorted()
         copy.hosts = Array(Set(hosts.compactMap { $0 })).sorted()
         copy.ipRanges = Array(Set(ranges.compactMap { $0 })).sorted()
-        let invalid = domains.count(where: { $0 == nil }) + hosts.count(where: { $0 == nil })
+        let invalid =
+            domains.count(where: { $0 == nil }) + hosts.count(where: { $0 == nil })
             + ranges.count(where: { $0 == nil })
         return (copy, invalid)
     }
@@ -110,6 +112,7 @@ package struct BlocklistRules: Sendable, Equatable {
     /// - Parameters:
     ///   - text: the name as found in the catalog or settings.
     ///   - allowWildcard: accept a leading `*.` or `.` (domain suffix rules) and strip it.
+    /// - Returns: the lowercase ASCII name without a trailing dot, or nil.
     package static func normalizedHostname(_ text: String, allowWildcard: Bool = false) -> String? {
         guard !text.isEmpty, text.utf8.count <= 1024, var host = Punycode.asciiHost(text) else { return nil }
         if host.hasSuffix(".") { host.removeLast() }
@@ -154,8 +157,9 @@ package struct BlocklistRules: Sendable, Equatable {
     /// `name` reduced to letters, digits, `_` and `-`, at most `limit` characters; the default name when empty.
     package static func safeName(_ name: String, limit: Int = 63) -> String {
         let kept = name.unicodeScalars.filter { s in
-            s.isASCII && (("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s) || s == "_"
-                || s == "-")
+            s.isASCII
+                && (("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s) || s == "_"
+                    || s == "-")
         }
         let text = String(String.UnicodeScalarView(kept.prefix(max(1, limit))))
         return text.isEmpty ? String("canopy_unsanctioned".prefix(max(1, limit))) : text
@@ -193,10 +197,16 @@ package struct BlocklistRules: Sendable, Equatable {
     /// rules it holds, how to use it, and which apps it blocks.
     ///
     /// - Parameters:
+    ///   - descriptor: the format, named in the first line.
+    ///   - context: the generation time is taken from here.
     ///   - comment: the format's comment marker (`#`, `;`, `!`).
     ///   - usage: extra lines (already safe) explaining how to load the output.
+    /// - Returns: the comment lines, each ending in a newline.
     package func header(
-        _ descriptor: BlocklistDescriptor, context: BlocklistContext, comment: String, usage: [String]
+        _ descriptor: BlocklistDescriptor,
+        context: BlocklistContext,
+        comment: String,
+        usage: [String]
     ) -> String {
         var lines = [
             "Canopy block list for \(descriptor.product): unsanctioned cloud apps (format \(descriptor.id)).",
@@ -204,7 +214,9 @@ package struct BlocklistRules: Sendable, Equatable {
                 + "\(suffixes.count) domains with subdomains, \(exactHosts.count) exact hosts, "
                 + "\(ipRanges.count) IP ranges.",
         ]
-        if droppedCount > 0 { lines.append("\(droppedCount) invalid domains, hosts or ranges were left out.") }
+        if droppedCount > 0 {
+            lines.append("Left out \(droppedCount) invalid value(s): not a host name or CIDR range.")
+        }
         lines.append("")
         lines += usage
         if !apps.isEmpty {

@@ -29,7 +29,9 @@ package enum FortiGateBlocklistGenerator: BlocklistGenerator {
             "inspection a simple entry matches as a substring); wildcard *.example.com matches every subdomain.",
         ]
         if !rules.ipRanges.isEmpty {
-            usage.append("IP ranges of custom apps are in address groups \"\(name)_ip\"/\"\(name)_ip6\" for a deny policy.")
+            usage.append(
+                "IP ranges of custom apps are in address groups \"\(name)_ip\"/\"\(name)_ip6\" for a deny policy."
+            )
         }
         var out = rules.header(descriptor, context: context, comment: "#", usage: usage)
         out += "config webfilter urlfilter\n"

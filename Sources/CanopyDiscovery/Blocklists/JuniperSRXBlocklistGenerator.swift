@@ -57,7 +57,8 @@ package enum JuniperSRXBlocklistGenerator: BlocklistGenerator {
         out += "#\n# Policy snippet: edit the zones and the policy name, and keep the order of your rule base.\n"
         if !hosts.isEmpty {
             out += "# Attach the web filter to your existing outbound permit policy:\n"
-            out += "#   set security policies from-zone trust to-zone untrust policy <internet-access> then permit "
+            out +=
+                "#   set security policies from-zone trust to-zone untrust policy <internet-access> then permit "
                 + "application-services utm-policy \(name)\n"
         }
         if !rules.ipRanges.isEmpty {
@@ -65,7 +66,8 @@ package enum JuniperSRXBlocklistGenerator: BlocklistGenerator {
             out += "# Deny the IP ranges of custom apps, placed before that permit policy:\n"
             out += "#   \(policy) match source-address any destination-address \(addressSet) application any\n"
             out += "#   \(policy) then deny\n"
-            out += "#   insert security policies from-zone trust to-zone untrust policy \(addressSet) "
+            out +=
+                "#   insert security policies from-zone trust to-zone untrust policy \(addressSet) "
                 + "before policy <internet-access>\n"
         }
         return out

@@ -11,7 +11,8 @@ package enum PaloAltoEDLBlocklistGenerator: BlocklistGenerator {
         id: "paloalto-edl",
         product: "Palo Alto Networks PAN-OS (External Dynamic List, Domain List)",
         usage: "Host the file on a web server the firewall can reach; Objects > External Dynamic Lists > Add, "
-            + "Type: Domain List, Source: its URL; use it in an Anti-Spyware profile (DNS policies: block or sinkhole). "
+            + "Type: Domain List, Source: its URL; use it in an Anti-Spyware profile "
+            + "(DNS policies: block or sinkhole). "
             + "No comments; IP ranges of custom apps are not included (they need an IP List EDL)."
     )
 

@@ -46,7 +46,7 @@ package enum RPZBlocklistGenerator: BlocklistGenerator {
         return out
     }
 
-    /// `YYYYMMDDHH` from an ISO 8601 time (fits the 32-bit serial until 2042), or 1 when it cannot be read.
+    /// `YYYYMMDDHH` from an ISO 8601 time (fits the unsigned 32-bit serial), or 1 when it cannot be read.
     static func serial(_ generatedAt: String) -> UInt32 {
         let digits = generatedAt.unicodeScalars.prefix(13).filter { ("0"..."9").contains($0) }
         guard digits.count == 10, let value = UInt32(String(String.UnicodeScalarView(digits))) else { return 1 }

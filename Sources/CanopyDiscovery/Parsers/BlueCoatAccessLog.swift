@@ -43,6 +43,11 @@ enum BlueCoatAccessLog {
         columns.hasAny(signature)
     }
 
+    /// Whether `b` starts with an ELFF `date` field (`yyyy-mm-dd `), as every ProxySG access-log format does.
+    static func startsWithEntry(_ b: Bytes) -> Bool {
+        b.count > 10 && b[10] == 32 && W3CExtendedLog.day(b.sub(0..<10)) != nil
+    }
+
     /// Whether `b` is a `sc-filter-result` value.
     static func isFilterResult(_ b: Bytes) -> Bool {
         b.equalsCaseInsensitive("observed") || b.equalsCaseInsensitive("proxied") || b.equalsCaseInsensitive("denied")

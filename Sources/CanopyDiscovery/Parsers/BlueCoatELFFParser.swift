@@ -4,8 +4,10 @@ import CanopyCore
 /// through the file's `#Fields:` directive (any format: `bcreportermain_v1`, `main`, custom). See
 /// ``BlueCoatAccessLog`` for the fields and the action, ``W3CExtendedLog`` for the format.
 ///
-/// A W3C log whose `#Fields:` has none of ProxySG's own fields (`s-action`, `sc-filter-result`, `x-exception-id`)
-/// is rejected as not this format, so that sniffing leaves it to the generic or another vendor's parser.
+/// A line before any `#Fields:` is rejected as missing its header when it starts like an entry (a date), else as
+/// not this format. A W3C log whose `#Fields:` has none of ProxySG's own fields (`s-action`, `sc-filter-result`,
+/// `x-exception-id`) is rejected as not this format, so that sniffing leaves it to the generic or another vendor's
+/// parser.
 package struct BlueCoatELFFParser: BuiltinLogParser {
     package static let descriptor = ParserDescriptor(
         id: "bluecoat.elff",
@@ -34,7 +36,10 @@ package struct BlueCoatELFFParser: BuiltinLogParser {
 
     private mutating func parseLine(_ line: Bytes, context: ParseContext) -> ParseResult {
         if let header = log.directive(line) { return header }
-        guard let columns = log.columns else { return .rejected(.missingHeader) }
+        guard let columns = log.columns else {
+            // Only an entry-shaped line is missing its header; anything else is another format.
+            return .rejected(BlueCoatAccessLog.startsWithEntry(line) ? .missingHeader : .notThisFormat)
+        }
         guard BlueCoatAccessLog.isBlueCoat(columns) else { return .rejected(.notThisFormat) }
         if let reason = log.split(line) { return .rejected(reason) }
         return BlueCoatAccessLog.record(log, line: line, context: context)

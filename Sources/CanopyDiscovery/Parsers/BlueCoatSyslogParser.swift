@@ -37,7 +37,7 @@ package struct BlueCoatSyslogParser: BuiltinLogParser {
         let (start, hasEnvelope) = Self.messageStart(line, defaultYear: context.defaultYear)
         let message = line.dropFirst(start)
         if let header = log.directive(message) { return header }
-        guard Self.startsWithEntry(message) else {
+        guard BlueCoatAccessLog.startsWithEntry(message) else {
             return hasEnvelope ? .ignored(.notTraffic) : .rejected(.notThisFormat)
         }
         if log.hasDirective {
@@ -70,7 +70,7 @@ package struct BlueCoatSyslogParser: BuiltinLogParser {
             i = min(max(hostStart - base, 0), line.count)
         }
         let rest = line.dropFirst(i)
-        if rest.count > 0, rest[0] != UInt8(ascii: "#"), !startsWithEntry(rest) {
+        if rest.count > 0, rest[0] != UInt8(ascii: "#"), !BlueCoatAccessLog.startsWithEntry(rest) {
             // A program tag: `bluecoat:`, `ProxySG[123]:`.
             var j = 0
             while j < rest.count, rest[j] != 32 { j += 1 }
@@ -80,10 +80,5 @@ package struct BlueCoatSyslogParser: BuiltinLogParser {
             }
         }
         return (i, i > 0 || header.time != nil)
-    }
-
-    /// Whether `b` starts with an ELFF `date` field (`yyyy-mm-dd `).
-    static func startsWithEntry(_ b: Bytes) -> Bool {
-        b.count > 10 && b[10] == 32 && W3CExtendedLog.day(b.sub(0..<10)) != nil
     }
 }

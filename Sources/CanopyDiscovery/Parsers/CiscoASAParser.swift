@@ -66,7 +66,7 @@ package struct CiscoASAParser: BuiltinLogParser {
     }
 
     /// A line that cannot be read, with the reason.
-    struct Rejection: Error {
+    private struct Rejection: Error {
         let reason: ReasonCode
         static let truncated = Rejection(reason: .truncated)
         static let notThisFormat = Rejection(reason: .notThisFormat)
@@ -109,7 +109,8 @@ package struct CiscoASAParser: BuiltinLogParser {
         guard let bytes = s.readWord().decimal else { throw .badNumber }
         // A trailing "(user)" after the teardown reason is the AAA user.
         let rest = s.remaining.trimmed
-        if rest.count > 2, rest[rest.count - 1] == UInt8(ascii: ")"), let open = Self.lastIndex(of: UInt8(ascii: "("), in: rest),
+        if rest.count > 2, rest[rest.count - 1] == UInt8(ascii: ")"),
+            let open = Self.lastIndex(of: UInt8(ascii: "("), in: rest),
             let name = CiscoASAEndpoint.groupName(rest.sub((open + 1)..<(rest.count - 1)))
         {
             pair.aaaUser = name
@@ -337,7 +338,9 @@ package struct CiscoASAParser: BuiltinLogParser {
 
     // MARK: - Helpers
 
-    private static func endpoint(_ result: Result<CiscoASAEndpoint, CiscoASAEndpoint.Failure>) throws(Rejection)
+    private static func endpoint(
+        _ result: Result<CiscoASAEndpoint, CiscoASAEndpoint.Failure>
+    ) throws(Rejection)
         -> CiscoASAEndpoint
     {
         switch result {

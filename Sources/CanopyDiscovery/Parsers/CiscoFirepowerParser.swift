@@ -40,7 +40,8 @@ package struct CiscoFirepowerParser: BuiltinLogParser {
                 return event.record(from: message.body, time: message.time, context: context)
             }
             // Traffic this format does not carry: the ASA-style connection messages are cisco.asa's.
-            return Self.asaTrafficMessages.contains(message.messageID) ? .rejected(.notThisFormat) : .ignored(.notTraffic)
+            return Self.asaTrafficMessages.contains(message.messageID)
+                ? .rejected(.notThisFormat) : .ignored(.notTraffic)
         }
     }
 

@@ -51,7 +51,9 @@ package struct CiscoUmbrellaParser: BuiltinLogParser {
         if first.equalsCaseInsensitive("timestamp") || first.equalsCaseInsensitive("time") {
             return .ignored(.header)
         }
-        guard fields.count >= 13 else { return .rejected(fields.count < 2 ? .notThisFormat : .truncated) }
+        guard fields.count >= 13 else {
+            return .rejected(TimeParsing.iso8601(first) != nil ? .truncated : .notThisFormat)
+        }
         guard let time = TimeParsing.iso8601(first) else {
             return .rejected(TimeParsing.digits(first, 0, 4) != nil ? .badTimestamp : .notThisFormat)
         }
@@ -124,8 +126,9 @@ package struct CiscoUmbrellaParser: BuiltinLogParser {
     private static func apply(identity: Bytes, type: Bytes, into record: inout TrafficRecord) {
         if record.user == nil, contains(type, "user") {
             record.apply(user: identity)
-        } else if record.device == nil, contains(type, "computer") || contains(type, "roaming")
-            || contains(type, "mobile device")
+        } else if record.device == nil,
+            contains(type, "computer") || contains(type, "roaming")
+                || contains(type, "mobile device")
         {
             let name = identity.trimmed
             if !name.isPlaceholder { record.device = name.string }

@@ -62,8 +62,10 @@ package struct CiscoWSAParser: BuiltinLogParser {
         var record = TrafficRecord()
         let timeField = fields.field(0, in: head)
         guard let time = TimeParsing.epoch(timeField) else {
-            return .rejected(timeField.isAllDigits || timeField.index(of: UInt8(ascii: ".")) != nil
-                ? .badTimestamp : .notThisFormat)
+            return .rejected(
+                timeField.isAllDigits || timeField.index(of: UInt8(ascii: ".")) != nil
+                    ? .badTimestamp : .notThisFormat
+            )
         }
         record.time = time
         guard let client = fields.field(2, in: head).ipAddress else { return .rejected(.badAddress) }
@@ -83,7 +85,8 @@ package struct CiscoWSAParser: BuiltinLogParser {
             record.apply(method: method)
         }
         record.apply(url: fields.field(6, in: head), context: context)
-        if let user = fields.string(7, in: head) { record.user = user }
+        // Raw bytes: a quoted user keeps the backslash of DOMAIN\user.
+        record.apply(user: fields.field(7, in: head))
         // "DIRECT/server": the origin server the appliance fetched from (a parent proxy is not the destination).
         let hierarchy = fields.field(8, in: head)
         if hierarchy.hasPrefix("DIRECT/") {

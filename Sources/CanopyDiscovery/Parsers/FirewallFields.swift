@@ -101,7 +101,14 @@ enum FirewallFields {
             offset = zone
         }
         return Timestamp(
-            year: year, month: month, day: day, hour: hour, minute: minute, second: second, offsetSeconds: offset)
+            year: year,
+            month: month,
+            day: day,
+            hour: hour,
+            minute: minute,
+            second: second,
+            offsetSeconds: offset
+        )
     }
 
     /// A Unix epoch in seconds (10 digits), milliseconds (13), microseconds (16) or nanoseconds (19), as FortiOS

@@ -43,7 +43,8 @@ package struct IbossSyslogParser: BuiltinLogParser {
         }
         if cef.parse(text) {
             guard cef.headerField(1).trimmed.equalsCaseInsensitive("iboss") else { return .rejected(.notThisFormat) }
-            let header = cef.start > 0 ? SyslogHeader.parse(text.sub(0..<cef.start), defaultYear: context.defaultYear) : nil
+            let header =
+                cef.start > 0 ? SyslogHeader.parse(text.sub(0..<cef.start), defaultYear: context.defaultYear) : nil
             return parseCEF(envelopeTime: header?.time, context: context)
         }
         return .rejected(text.index(of: "CEF:") != nil ? .truncated : .notThisFormat)

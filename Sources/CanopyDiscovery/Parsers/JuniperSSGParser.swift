@@ -74,7 +74,9 @@ package struct JuniperSSGParser: BuiltinLogParser {
 
     /// ScreenOS 5 wrote ports as `(1254)`.
     private static func parenthesized(_ b: Bytes) -> Bytes {
-        if b.count >= 2, b[0] == UInt8(ascii: "("), b[b.count - 1] == UInt8(ascii: ")") { return b.sub(1..<(b.count - 1)) }
+        if b.count >= 2, b[0] == UInt8(ascii: "("), b[b.count - 1] == UInt8(ascii: ")") {
+            return b.sub(1..<(b.count - 1))
+        }
         return b
     }
 }

@@ -12,7 +12,8 @@ import CanopyCore
 /// denied the specified URL"), which sets no status. `action` is `Allowed` or `Denied`; `Failed` (the destination
 /// could not be reached) sets no action. `anonymous` is TMG's word for no authenticated user.
 ///
-/// A W3C log with none of the TMG-only fields (`s-svcname`, `s-object-source`, `cs-referred`, `sc-authenticated`,
+/// A tab-separated line before any `#Fields:` is rejected as missing its header, any other as not this format. A W3C
+/// log with none of the TMG-only fields (`s-svcname`, `s-object-source`, `cs-referred`, `sc-authenticated`,
 /// `FilterInfo`, `cs-Network`, `sc-Network`, `s-cache-info`) is rejected as not this format.
 package struct MicrosoftTMGParser: BuiltinLogParser {
     package static let descriptor = ParserDescriptor(
@@ -48,7 +49,10 @@ package struct MicrosoftTMGParser: BuiltinLogParser {
 
     private mutating func parseLine(_ line: Bytes, context: ParseContext) -> ParseResult {
         if let header = log.directive(line) { return header }
-        guard let columns = log.columns else { return .rejected(.missingHeader) }
+        guard let columns = log.columns else {
+            // Only a tab-separated line is missing its header; anything else is another format.
+            return .rejected(line.index(of: 9) != nil ? .missingHeader : .notThisFormat)
+        }
         guard columns.hasAny(Self.signature) else { return .rejected(.notThisFormat) }
         if let reason = log.split(line) { return .rejected(reason) }
         let result = log.record(line, context: context, serverIsDestination: false)

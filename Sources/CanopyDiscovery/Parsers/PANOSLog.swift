@@ -56,7 +56,8 @@ enum PANOSLog {
         let isKnownType = knownTypes.contains { type.equals($0) }
         let receiveTime = fields.field(Column.receiveTime, in: csv)
         guard isKnownType || TimeParsing.slashDate(receiveTime) != nil else {
-            let looksLikeDate = TimeParsing.digits(receiveTime, 0, 4) != nil && receiveTime.count > 4
+            let looksLikeDate =
+                TimeParsing.digits(receiveTime, 0, 4) != nil && receiveTime.count > 4
                 && receiveTime[4] == UInt8(ascii: "/")
             return (csv, .rejected(looksLikeDate ? .badTimestamp : .notThisFormat))
         }
@@ -73,8 +74,9 @@ enum PANOSLog {
     ///
     /// - Returns: the reason to reject the line, or nil when the common columns are valid.
     static func readCommon(_ csv: Bytes, fields: FieldSplitter, into record: inout TrafficRecord) -> ReasonCode? {
-        guard let time = highResolutionTime(csv, fields: fields)
-            ?? TimeParsing.slashDate(fields.field(Column.generatedTime, in: csv))
+        guard
+            let time = highResolutionTime(csv, fields: fields)
+                ?? TimeParsing.slashDate(fields.field(Column.generatedTime, in: csv))
         else { return .badTimestamp }
         record.time = time
         guard let source = fields.field(Column.sourceAddress, in: csv).ipAddress else { return .badAddress }

@@ -35,7 +35,11 @@ package struct PaloAltoTrafficParser: BuiltinLogParser {
 
     package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
         let (csv, outcome) = PANOSLog.open(
-            line, fields: &fields, expectedType: "TRAFFIC", minimumColumns: Column.bytesReceived + 1)
+            line,
+            fields: &fields,
+            expectedType: "TRAFFIC",
+            minimumColumns: Column.bytesReceived + 1
+        )
         if let outcome { return outcome }
         var record = TrafficRecord()
         if let reason = PANOSLog.readCommon(csv, fields: fields, into: &record) { return .rejected(reason) }

@@ -35,7 +35,12 @@ package struct PaloAltoURLParser: BuiltinLogParser {
     package init() {}
 
     package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
-        let (csv, outcome) = PANOSLog.open(line, fields: &fields, expectedType: "THREAT", minimumColumns: Column.url + 1)
+        let (csv, outcome) = PANOSLog.open(
+            line,
+            fields: &fields,
+            expectedType: "THREAT",
+            minimumColumns: Column.url + 1
+        )
         if let outcome { return outcome }
         guard fields.field(PANOSLog.Column.subtype, in: csv).equals("url") else { return .ignored(.notTraffic) }
         var record = TrafficRecord()

@@ -143,14 +143,17 @@ package struct FieldSplitter: Sendable {
 
 /// Unescaping of quoted values; only called for the rare fields that need it.
 package enum Escapes {
-    /// Removes CSV doubled quotes (`""` → `"`) and backslash escapes (`\"` → `"`, `\\` → `\`).
+    /// Removes CSV doubled quotes (`""` → `"`) and backslash escapes (`\"` → `"`, `\\` → `\`). Any other
+    /// backslash is kept as written, so `"CORP\alice"` stays `CORP\alice`.
     package static func unescapeQuotes(_ field: Bytes) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(field.count)
         var i = 0
         while i < field.count {
             let b = field[i]
-            if b == UInt8(ascii: "\\"), i + 1 < field.count {
+            if b == UInt8(ascii: "\\"), i + 1 < field.count,
+                field[i + 1] == UInt8(ascii: "\"") || field[i + 1] == UInt8(ascii: "\\")
+            {
                 out.append(field[i + 1])
                 i += 2
                 continue

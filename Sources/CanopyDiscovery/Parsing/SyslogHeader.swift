@@ -78,7 +78,7 @@ package struct SyslogHeader {
         var j = i
         while j < n, line[j] != 32 { j += 1 }
         if j > i, j < n, line[j - 1] != UInt8(ascii: ":"), line[i] != UInt8(ascii: "%"),
-            line.sub(i..<j).index(of: UInt8(ascii: "=")) == nil
+            line.sub(i..<j).index(of: UInt8(ascii: "=")) == nil, line.sub(i..<j).index(of: UInt8(ascii: ",")) == nil
         {
             header.host = line.sub(i..<j)
             i = j + 1

@@ -48,20 +48,28 @@ package enum FormatSniffer {
                     ignored: s.ignoredCount,
                     confidence: considered == 0 ? 0 : Double(s.records) / Double(considered),
                     fieldsPerRecord: s.records == 0 ? 0 : Double(fieldCount) / Double(s.records),
-                    nearMisses: s.rejected.filter { $0.key != .notThisFormat && $0.key != .binaryData }
+                    nearMisses: s.rejected.filter {
+                        $0.key != .notThisFormat && $0.key != .binaryData && $0.key != .missingHeader
+                    }
                         .reduce(0) { $0 + $1.value.count },
                     isGeneric: factory.descriptor.isGeneric
                 ))
         }
-        // Stable sort keeps registry order for full ties.
+        // A parser must read at least half as many lines as the best reader (one that calls every line "not
+        // traffic" cannot win on parse rate alone); among those: parse rate, specific over generic, fields per
+        // record, lines read, and registry order.
+        let most = candidates.map(\.records).max() ?? 0
         return candidates.enumerated().sorted { a, b in
             let x = a.element
             let y = b.element
-            if x.records == 0 || y.records == 0, x.records != y.records { return x.records > y.records }
-            if x.records == 0, y.records == 0, x.nearMisses != y.nearMisses { return x.nearMisses > y.nearMisses }
+            if x.records == 0, y.records == 0 { return x.nearMisses != y.nearMisses ? x.nearMisses > y.nearMisses : a.offset < b.offset }
+            let xEnough = x.records * 2 >= most
+            let yEnough = y.records * 2 >= most
+            if xEnough != yEnough { return xEnough }
             if abs(x.confidence - y.confidence) > 0.001 { return x.confidence > y.confidence }
             if x.isGeneric != y.isGeneric { return !x.isGeneric }
             if abs(x.fieldsPerRecord - y.fieldsPerRecord) > 0.01 { return x.fieldsPerRecord > y.fieldsPerRecord }
+            if x.records != y.records { return x.records > y.records }
             return a.offset < b.offset
         }.map(\.element)
     }
