@@ -104,7 +104,7 @@ func generate(_ format: LogFormat, lines: Int, path: String, seed: UInt64) throw
     _ = FileManager.default.createFile(atPath: path, contents: nil)
     guard let handle = FileHandle(forWritingAtPath: path) else { throw ValidationError("cannot write \(path)") }
     defer { try? handle.close() }
-    var workload = Workload(seed: seed)
+    var workload = Workload(seed: seed, total: lines)
     var buffer = format.header
     buffer.reserveCapacity(1 << 21)
     for i in 0..<lines {

@@ -42,8 +42,12 @@ struct Workload {
     let start: Int64 = 1_767_225_600  // 2026-01-01T00:00:00Z
     let span: Int64 = 7 * 86_400
 
-    init(seed: UInt64) {
+    /// How many requests the whole file holds: they are spread evenly over the week.
+    let total: Int
+
+    init(seed: UInt64, total: Int) {
         random = Random(state: seed)
+        self.total = max(1, total)
         users = (0..<2000).map { "user\($0)" }
         clientIPs = (0..<1500).map { "10.\(1 + $0 / 250).\($0 % 250 / 10).\($0 % 10 + 10)" }
     }
@@ -83,7 +87,7 @@ struct Workload {
         let up = 200 + random.below(1500) + (random.below(50) == 0 ? random.below(5_000_000) : 0)
         let down = blocked ? 3000 : 300 + Int(200_000 * pow01(random.unit(), 4))
         return Request(
-            time: start + Int64(index) * span / 10_000_000 + Int64(random.below(3)),
+            time: start + Int64(index) * span / Int64(total) + Int64(random.below(3)),
             milliseconds: random.below(1000),
             user: random.below(10) == 0 ? nil : users[random.below(users.count)],
             clientIP: clientIPs[random.below(clientIPs.count)],

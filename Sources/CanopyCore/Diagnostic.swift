@@ -1,5 +1,9 @@
 /// Why a line was not turned into a record: a stable kebab-case code, bounded for metrics.
-package struct ReasonCode: RawRepresentable, Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+///
+/// As a dictionary key it encodes as its code (`{"not-this-format": …}`), like a `String`, not as a key/value array.
+package struct ReasonCode: RawRepresentable, Sendable, Hashable, Codable, CodingKeyRepresentable, Comparable,
+    CustomStringConvertible
+{
     package let rawValue: String
     package init(rawValue: String) { self.rawValue = rawValue }
     package init(_ rawValue: String) { self.rawValue = rawValue }
@@ -35,6 +39,8 @@ package struct ReasonCode: RawRepresentable, Sendable, Hashable, Codable, Compar
     package static let header = ReasonCode("header-or-comment")
     /// A well-formed event of a kind that is not a connection or request (system, config, VPN …).
     package static let notTraffic = ReasonCode("not-traffic-event")
+    /// A connection-opened event; the connection is counted once, from its close event.
+    package static let sessionStart = ReasonCode("session-start")
     /// An empty line.
     package static let emptyLine = ReasonCode("empty-line")
 }

@@ -95,6 +95,10 @@ import Testing
         #expect(other.name(for: token) == nil)
         #expect(anonymizer.name(for: "anon-notbase32!") == nil)
         #expect(anonymizer.name(for: "anon-aaaa") == nil)
+        // Token length does not reveal the name's length (names up to 15 bytes give the same length).
+        #expect(anonymizer.token(for: "al").count == anonymizer.token(for: "maximilian.x").count)
+        #expect(anonymizer.name(for: anonymizer.token(for: "")) == "")
+        #expect(anonymizer.name(for: anonymizer.token(for: String(repeating: "z", count: 16))) == String(repeating: "z", count: 16))
     }
 
     @Test func mergingAggregatorsEqualsOneAggregator() {

@@ -7,7 +7,9 @@ package import Foundation
 /// Each name is encrypted with AES-256-GCM-SIV (RFC 8452) under the tenant's key with a fixed nonce: the same name
 /// always gives the same token (so reports still count distinct users), different names give different tokens,
 /// and only the key holder can recover the name. GCM-SIV is built for this: reusing its nonce reveals only whether
-/// two plaintexts are equal. Tokens look like `anon-` followed by lowercase base32.
+/// two plaintexts are equal. Names are padded to a multiple of 16 bytes (ISO/IEC 7816-4: `0x80` then zeros) before
+/// encryption, so a token does not reveal how long the name is. Tokens look like `anon-` followed by lowercase
+/// base32.
 package struct Anonymizer: Sendable {
     private let key: SymmetricKey
     private static let nonce: Data = Data(repeating: 0, count: 12)
@@ -27,7 +29,7 @@ package struct Anonymizer: Sendable {
     /// The token for a name.
     package func token(for name: String) -> String {
         guard let nonce = try? AES.GCM._SIV.Nonce(data: Self.nonce),
-            let sealed = try? AES.GCM._SIV.seal(Data(name.utf8), using: key, nonce: nonce)
+            let sealed = try? AES.GCM._SIV.seal(Self.pad(Data(name.utf8)), using: key, nonce: nonce)
         else {
             // Sealing with a valid 32-byte key and 12-byte nonce cannot fail; never leak the name if it did.
             return Self.prefix + "error"
@@ -41,9 +43,23 @@ package struct Anonymizer: Sendable {
             raw.count >= 16, let nonce = try? AES.GCM._SIV.Nonce(data: Self.nonce),
             let box = try? AES.GCM._SIV.SealedBox(
                 nonce: nonce, ciphertext: raw.prefix(raw.count - 16), tag: raw.suffix(16)),
-            let plain = try? AES.GCM._SIV.open(box, using: key)
+            let plain = try? AES.GCM._SIV.open(box, using: key), let name = Self.unpad(plain)
         else { return nil }
-        return String(decoding: plain, as: UTF8.self)
+        return String(decoding: name, as: UTF8.self)
+    }
+
+    /// `0x80` then zeros up to the next multiple of 16 bytes (always at least one byte of padding).
+    static func pad(_ data: Data) -> Data {
+        var out = data
+        out.append(0x80)
+        while out.count % 16 != 0 { out.append(0) }
+        return out
+    }
+
+    /// Removes ``pad(_:)``'s padding; nil when it is malformed.
+    static func unpad(_ data: Data) -> Data? {
+        guard let marker = data.lastIndex(where: { $0 != 0 }), data[marker] == 0x80 else { return nil }
+        return data[data.startIndex..<marker]
     }
 }
 

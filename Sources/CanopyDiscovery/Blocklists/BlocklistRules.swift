@@ -75,6 +75,18 @@ package struct BlocklistRules: Sendable, Equatable {
         (suffixes.map { ($0, true) } + exactHosts.map { ($0, false) }).sorted { $0.0 < $1.0 }
     }
 
+    /// Every host-name rule as one line, a domain with its subdomains written `.example.com` and an exact host as
+    /// itself: the notation of Squid `dstdomain` files and Zscaler URL lists.
+    package var leadingDotLines: String {
+        hostRules.map { ($0.includesSubdomains ? "." : "") + $0.host + "\n" }.joined()
+    }
+
+    /// Every host-name rule as the patterns that match it: the host, then `*.host` when its subdomains are blocked
+    /// too (PAN-OS domain lists, Junos URL patterns), sorted by host.
+    package var wildcardPatterns: [String] {
+        hostRules.flatMap { $0.includesSubdomains ? [$0.host, "*." + $0.host] : [$0.host] }
+    }
+
     // MARK: - Validation
 
     /// The entry with every value that is not a valid host name or CIDR range removed.
@@ -225,6 +237,12 @@ package struct BlocklistRules: Sendable, Equatable {
             lines += apps.map { "  \($0.id)  \($0.name)" }
         }
         return lines.map { $0.isEmpty ? comment : "\(comment) \($0)" }.joined(separator: "\n") + "\n"
+    }
+
+    /// The comment that ends the output of a format in which an empty definition is not valid, so that with no rules
+    /// the output is all comments: `!` and `! No unsanctioned apps: nothing to deny.`
+    package static func nothingToBlock(comment: String, action: String) -> String {
+        "\(comment)\n\(comment) No unsanctioned apps: nothing to \(action).\n"
     }
 
     /// A CIDR range as a name part: `10.0.0.0_8`, `2001-db8--_32` (no `/` or `:`, which object names reject).

@@ -24,7 +24,7 @@ package enum BlueCoatBlocklistGenerator: BlocklistGenerator {
         ]
         var out = rules.header(descriptor, context: context, comment: ";", usage: usage)
         guard !rules.isEmpty else {
-            return out + ";\n; No unsanctioned apps: nothing to deny.\n"
+            return out + BlocklistRules.nothingToBlock(comment: ";", action: "deny")
         }
         out += "\ndefine condition \(name)\n"
         for rule in rules.hostRules {

@@ -32,7 +32,7 @@ package enum CiscoASABlocklistGenerator: BlocklistGenerator {
         ]
         var out = rules.header(descriptor, context: context, comment: "!", usage: usage)
         guard !rules.isEmpty else {
-            return out + "!\n! No unsanctioned apps: nothing to deny.\n"
+            return out + BlocklistRules.nothingToBlock(comment: "!", action: "deny")
         }
         var members: [String] = []
         for rule in rules.hostRules {

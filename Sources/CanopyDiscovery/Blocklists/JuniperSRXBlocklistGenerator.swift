@@ -32,14 +32,13 @@ package enum JuniperSRXBlocklistGenerator: BlocklistGenerator {
         ]
         var out = rules.header(descriptor, context: context, comment: "#", usage: usage)
         guard !rules.isEmpty else {
-            return out + "#\n# No unsanctioned apps: nothing to block.\n"
+            return out + BlocklistRules.nothingToBlock(comment: "#", action: "block")
         }
         let hosts = rules.hostRules
         if !hosts.isEmpty {
             let base = "set security utm custom-objects"
-            for rule in hosts {
-                out += "\(base) url-pattern \(name) value \"\(rule.host)\"\n"
-                if rule.includesSubdomains { out += "\(base) url-pattern \(name) value \"*.\(rule.host)\"\n" }
+            for pattern in rules.wildcardPatterns {
+                out += "\(base) url-pattern \(name) value \"\(pattern)\"\n"
             }
             out += "\(base) custom-url-category \(name) value \(name)\n"
             out += "set security utm default-configuration web-filtering type juniper-local\n"

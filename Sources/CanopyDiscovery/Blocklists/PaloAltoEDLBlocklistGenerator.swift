@@ -17,12 +17,6 @@ package enum PaloAltoEDLBlocklistGenerator: BlocklistGenerator {
     )
 
     package static func render(_ entries: [BlocklistEntry], context: BlocklistContext) -> String {
-        let rules = BlocklistRules(entries)
-        var out = ""
-        for rule in rules.hostRules {
-            out += rule.host + "\n"
-            if rule.includesSubdomains { out += "*." + rule.host + "\n" }
-        }
-        return out
+        BlocklistRules(entries).wildcardPatterns.map { $0 + "\n" }.joined()
     }
 }

@@ -30,10 +30,6 @@ package enum SquidBlocklistGenerator: BlocklistGenerator {
                 "  http_access deny \(name)_ip",
             ]
         }
-        var out = rules.header(descriptor, context: context, comment: "#", usage: usage)
-        for rule in rules.hostRules {
-            out += (rule.includesSubdomains ? "." : "") + rule.host + "\n"
-        }
-        return out
+        return rules.header(descriptor, context: context, comment: "#", usage: usage) + rules.leadingDotLines
     }
 }

@@ -14,11 +14,6 @@ package enum ZscalerBlocklistGenerator: BlocklistGenerator {
     )
 
     package static func render(_ entries: [BlocklistEntry], context: BlocklistContext) -> String {
-        let rules = BlocklistRules(entries)
-        var out = ""
-        for rule in rules.hostRules {
-            out += (rule.includesSubdomains ? "." : "") + rule.host + "\n"
-        }
-        return out
+        BlocklistRules(entries).leadingDotLines
     }
 }

@@ -59,6 +59,8 @@ package struct RiskScorer: Sendable {
         var groups: [RiskExplanation.Group] = []
         var totalWeighted = 0.0
         var totalWeight = 0.0
+        var scorable = 0
+        var known = 0
         for group in RiskGroup.allCases {
             let groupWeight = settings.weight(of: group)
             var factors: [RiskExplanation.Factor] = []
@@ -70,6 +72,8 @@ package struct RiskScorer: Sendable {
                 var attributeScore: Double? = nil
                 var counted = false
                 if attribute.kind != .text {
+                    scorable += 1
+                    if let fact, score(attribute, fact.value) != nil { known += 1 }
                     if let fact {
                         attributeScore = score(attribute, fact.value)
                     } else if settings.unknownValues == .penalize {
@@ -98,7 +102,7 @@ package struct RiskScorer: Sendable {
         let final = override.map { min(10, max(0, $0.score)) } ?? computed
         return RiskExplanation(
             app: appID, score: final, computedScore: computed, override: override, groups: groups,
-            unknownValues: settings.unknownValues)
+            unknownValues: settings.unknownValues, knownAttributes: known, scoredAttributes: scorable)
     }
 
     /// The final score of an app (override, or computed), or nil when nothing is known.
@@ -136,6 +140,10 @@ package struct RiskExplanation: Sendable, Hashable, Codable {
     package var override: ScoringSettings.Override?
     package var groups: [Group]
     package var unknownValues: ScoringSettings.UnknownValues
+    /// How many scored attributes have a known value, of how many: a score built on 3 of 80 attributes says less
+    /// than one built on 60, and reports show this next to the score.
+    package var knownAttributes: Int
+    package var scoredAttributes: Int
 
     /// The risk level band of the final score.
     package var level: RiskLevel { RiskLevel(score: score) }

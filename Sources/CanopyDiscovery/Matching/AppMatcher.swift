@@ -63,6 +63,24 @@ package struct AppMatcher: Sendable {
 
     /// The app for a host name (port and trailing dot stripped, any case, Unicode or punycode).
     package func lookup(host: String) -> Int32? {
+        // Fast path: parsers hand over lowercase ASCII hosts without port or trailing dot, in contiguous storage.
+        let fast = host.utf8.withContiguousStorageIfAvailable { bytes -> FastLookup in
+            for b in bytes where b >= 0x80 || b == UInt8(ascii: ":") || b == UInt8(ascii: "[") {
+                return .needsNormalizing
+            }
+            if bytes.last == UInt8(ascii: ".") { return .needsNormalizing }
+            return .done(index.lookup(bytes))
+        }
+        if case .done(let value) = fast { return value }
+        return normalizedLookup(host)
+    }
+
+    private enum FastLookup {
+        case done(Int32?)
+        case needsNormalizing
+    }
+
+    private func normalizedLookup(_ host: String) -> Int32? {
         var h = Substring(host)
         if h.hasSuffix(".") { h = h.dropLast() }
         if h.first == "[" { return nil }

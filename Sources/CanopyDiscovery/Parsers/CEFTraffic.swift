@@ -1,8 +1,8 @@
 import CanopyCore
 
 /// The ArcSight CEF dictionary mapped onto ``TrafficRecord``: shared by `generic.cef` and every vendor CEF parser,
-/// which check the header's vendor and product, call ``fill(_:from:line:context:)`` and then add what their
-/// vendor puts in other keys.
+/// which conform to ``CEFTrafficParser``: they check the header's vendor and product, and add what their vendor
+/// puts in other keys.
 ///
 /// Keys (ArcSight "Implementing ArcSight CEF", extension dictionary):
 /// - time: `rt`, else `end`, else `start` (epoch milliseconds or `MMM dd [yyyy] HH:mm:ss[.SSS] [zone]`, see
@@ -21,6 +21,12 @@ import CanopyCore
 /// `duser` (the destination's user, not the client), `app` (the application protocol) and `cat` have no record
 /// field. A CEF event that names none of the connection keys is not traffic (an audit or system event).
 enum CEFTraffic {
+    /// The ``FieldCatalog`` ids the standard keys fill: the descriptor fields of a CEF parser that reads no others.
+    static let fields = [
+        "time", "net.src_ip", "user.name", "device.name", "net.dst_host", "net.dst_ip", "net.dst_port", "http.url",
+        "http.method", "http.status", "net.bytes_up", "net.bytes_down", "event.action", "http.user_agent",
+    ]
+
     /// The keys that make an event a connection or request.
     private static let trafficKeys: [StaticString] = [
         "src", "dst", "dhost", "request", "dpt", "in", "out", "c6a2", "c6a3", "requestMethod",
@@ -121,5 +127,43 @@ enum CEFTraffic {
         }
         if cef.value(for: slotLabel) != nil { return nil }
         return cef.value(for: slot)
+    }
+}
+
+/// A parser that reads CEF through ``CEFTraffic``: it names its vendor's header and adds the vendor's own keys;
+/// the default ``parse(_:context:)`` parses the message, checks the vendor, skips events that are not traffic,
+/// fills the standard keys, then the vendor's, and requires a destination.
+protocol CEFTrafficParser: BuiltinLogParser {
+    /// The message, reused from line to line.
+    var cef: CEFMessage { get set }
+    /// Whether the header names this parser's vendor and product; false rejects the line as another format.
+    static func isVendor(_ cef: CEFMessage) -> Bool
+    /// Whether the event is a connection or request; false counts it as not traffic. By default, whether it
+    /// names any connection key (``CEFTraffic/carriesTraffic(_:)``).
+    static func isTraffic(_ cef: CEFMessage) -> Bool
+    /// Adds what the vendor writes outside the standard dictionary, after ``CEFTraffic/fill(_:from:line:context:)``.
+    /// By default, nothing.
+    ///
+    /// - Returns: the rejection reason when a present value is malformed, else nil.
+    static func fillVendorFields(_ r: inout TrafficRecord, from cef: CEFMessage, context: ParseContext) -> ReasonCode?
+}
+
+extension CEFTrafficParser {
+    static func isTraffic(_ cef: CEFMessage) -> Bool { CEFTraffic.carriesTraffic(cef) }
+
+    static func fillVendorFields(_ r: inout TrafficRecord, from cef: CEFMessage, context: ParseContext) -> ReasonCode? {
+        nil
+    }
+
+    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+        guard cef.parse(line) else {
+            return .rejected(line.index(of: "CEF:") == nil ? .notThisFormat : .truncated)
+        }
+        guard Self.isVendor(cef) else { return .rejected(.notThisFormat) }
+        guard Self.isTraffic(cef) else { return .ignored(.notTraffic) }
+        var record = TrafficRecord()
+        if let reason = CEFTraffic.fill(&record, from: cef, line: line, context: context) { return .rejected(reason) }
+        if let reason = Self.fillVendorFields(&record, from: cef, context: context) { return .rejected(reason) }
+        return CEFTraffic.finish(record)
     }
 }

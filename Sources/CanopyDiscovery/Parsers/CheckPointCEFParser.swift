@@ -8,7 +8,7 @@ import CanopyCore
 /// logged). The standard keys go through ``CEFTraffic``; Check Point's native names that Log Exporter leaves in
 /// the extension (`resource`, `src_user_name`, `service`, the byte counters) fill what is left
 /// (``CheckPointFields``), and `act` takes Check Point's action words. CEF from other vendors is not this format.
-package struct CheckPointCEFParser: BuiltinLogParser {
+package struct CheckPointCEFParser: CEFTrafficParser {
     package static let descriptor = ParserDescriptor(
         id: "checkpoint.cef",
         product: "Check Point Quantum (Log Exporter, CEF)",
@@ -26,26 +26,24 @@ package struct CheckPointCEFParser: BuiltinLogParser {
         ]
     )
 
-    private var cef = CEFMessage()
+    var cef = CEFMessage()
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
-        guard cef.parse(line) else {
-            return .rejected(line.index(of: "CEF:") == nil ? .notThisFormat : .truncated)
-        }
-        guard CEFTraffic.header(cef, 1, is: "check point") || CEFTraffic.header(cef, 1, is: "checkpoint") else {
-            return .rejected(.notThisFormat)
-        }
-        let action = cef.value(for: "act")
-        if let action, CheckPointFields.isManagementAction(action) { return .ignored(.notTraffic) }
-        guard CEFTraffic.carriesTraffic(cef) || CheckPointFields.carriesTraffic(cef) else {
-            return .ignored(.notTraffic)
-        }
-        var record = TrafficRecord()
-        if let reason = CEFTraffic.fill(&record, from: cef, line: line, context: context) { return .rejected(reason) }
-        if let reason = CheckPointFields.fill(&record, from: cef, context: context) { return .rejected(reason) }
-        if let action { record.action = CheckPointFields.action(action) }
-        return CEFTraffic.finish(record)
+    static func isVendor(_ cef: CEFMessage) -> Bool {
+        CEFTraffic.header(cef, 1, is: "check point") || CEFTraffic.header(cef, 1, is: "checkpoint")
+    }
+
+    /// Connections named by the standard keys or Check Point's own; management events are not traffic.
+    static func isTraffic(_ cef: CEFMessage) -> Bool {
+        if let action = cef.value(for: "act"), CheckPointFields.isManagementAction(action) { return false }
+        return CEFTraffic.carriesTraffic(cef) || CheckPointFields.carriesTraffic(cef)
+    }
+
+    /// Check Point's native field names (``CheckPointFields``) and its action words in `act`.
+    static func fillVendorFields(_ r: inout TrafficRecord, from cef: CEFMessage, context: ParseContext) -> ReasonCode? {
+        if let reason = CheckPointFields.fill(&r, from: cef, context: context) { return reason }
+        if let action = cef.value(for: "act") { r.action = CheckPointFields.action(action) }
+        return nil
     }
 }

@@ -8,7 +8,7 @@ import CanopyCore
 /// names wherever LEEF has no predefined one and omits the optional LEEF 2.0 delimiter field (tab). The predefined
 /// attributes go through ``LEEFTraffic``, the native names through ``CheckPointFields``; the action is `action`,
 /// else the event id. LEEF from other vendors is not this format.
-package struct CheckPointLEEFParser: BuiltinLogParser {
+package struct CheckPointLEEFParser: LEEFTrafficParser {
     package static let descriptor = ParserDescriptor(
         id: "checkpoint.leef",
         product: "Check Point Quantum (Log Exporter, LEEF)",
@@ -25,28 +25,30 @@ package struct CheckPointLEEFParser: BuiltinLogParser {
         ]
     )
 
-    private var leef = LEEFMessage()
+    var leef = LEEFMessage()
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
-        guard leef.parse(line) else {
-            return .rejected(line.index(of: "LEEF:") == nil ? .notThisFormat : .truncated)
-        }
-        guard LEEFTraffic.header(leef, 1, is: "check point") || LEEFTraffic.header(leef, 1, is: "checkpoint") else {
-            return .rejected(.notThisFormat)
-        }
-        let action = leef.value(for: "action") ?? leef.headerField(4)
-        if CheckPointFields.isManagementAction(action) { return .ignored(.notTraffic) }
-        guard LEEFTraffic.carriesTraffic(leef) || CheckPointFields.carriesTraffic(leef) else {
-            return .ignored(.notTraffic)
-        }
-        var record = TrafficRecord()
-        if let reason = LEEFTraffic.fill(&record, from: leef, line: line, context: context) {
-            return .rejected(reason)
-        }
-        if let reason = CheckPointFields.fill(&record, from: leef, context: context) { return .rejected(reason) }
-        record.action = CheckPointFields.action(action)
-        return CEFTraffic.finish(record)
+    static func isVendor(_ leef: LEEFMessage) -> Bool {
+        LEEFTraffic.header(leef, 1, is: "check point") || LEEFTraffic.header(leef, 1, is: "checkpoint")
+    }
+
+    /// Connections named by the predefined attributes or Check Point's own; management events are not traffic.
+    static func isTraffic(_ leef: LEEFMessage) -> Bool {
+        !CheckPointFields.isManagementAction(action(leef))
+            && (LEEFTraffic.carriesTraffic(leef) || CheckPointFields.carriesTraffic(leef))
+    }
+
+    /// Check Point's native field names (``CheckPointFields``) and its action words.
+    static func fillVendorFields(_ r: inout TrafficRecord, from leef: LEEFMessage, context: ParseContext) -> ReasonCode?
+    {
+        if let reason = CheckPointFields.fill(&r, from: leef, context: context) { return reason }
+        r.action = CheckPointFields.action(action(leef))
+        return nil
+    }
+
+    /// The action: the `action` attribute, else the event id.
+    private static func action(_ leef: LEEFMessage) -> Bytes {
+        leef.value(for: "action") ?? leef.headerField(4)
     }
 }

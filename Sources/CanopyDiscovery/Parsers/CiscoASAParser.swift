@@ -10,16 +10,21 @@ import CanopyCore
 /// the direction of each built connection id it saw; for a teardown whose built message it did not see, an
 /// identity-firewall user marks the initiator, else the side with the smaller port is taken as the server.
 /// Teardown bytes are the connection's total (`net.bytes_total`).
+///
+/// A connection counts once, from its teardown (or FTD 430003 connection end), which carries the bytes: a valid
+/// built message is read for its direction and then ignored as `session-start`, as is an FTD 430002.
 package struct CiscoASAParser: BuiltinLogParser {
     package static let descriptor = ParserDescriptor(
         id: "cisco.asa",
         product: "Cisco ASA / Secure Firewall Threat Defense",
-        summary: "ASA and FTD syslog (%ASA-/%FTD-): 302013/302015 built and 302014/302016 teardown connections, "
+        summary: "ASA and FTD syslog (%ASA-/%FTD-): 302014/302016 teardown connections, "
             + "106001/106006/106007/106015/106023/106100/710003 denies, 304001/304002 URL filtering, and FTD "
-            + "430002/430003 connection events; other message ids are ignored. From Cisco's ASA Series and Secure "
-            + "Firewall Threat Defense syslog message guides.",
-        sample: "<166>Jan 02 2024 03:04:05 fw01 : %ASA-6-302013: Built outbound TCP connection 4711 for "
-            + "outside:162.125.1.18/443 (162.125.1.18/443) to inside:10.0.0.5/51000 (203.0.113.9/51000)",
+            + "430003 connection end events. Each connection counts once, from its teardown or end event: "
+            + "302013/302015 built messages (read only for the direction) and 430002 connection start events are "
+            + "ignored; other message ids are ignored as not traffic. From Cisco's ASA Series and Secure Firewall "
+            + "Threat Defense syslog message guides.",
+        sample: "<166>Jan 02 2024 03:04:35 fw01 : %ASA-6-302014: Teardown TCP connection 4711 for "
+            + "outside:162.125.1.18/443 to inside:10.0.0.5/51000 duration 0:00:30 bytes 58213 TCP FINs",
         fields: [
             "time", "net.src_ip", "user.name", "device.name", "net.dst_host", "net.dst_ip", "net.dst_port",
             "http.url", "http.status", "net.bytes_up", "net.bytes_down", "net.bytes_total", "event.action",
@@ -42,14 +47,22 @@ package struct CiscoASAParser: BuiltinLogParser {
         case .message(let m): message = m
         }
         if FirepowerConnectionEvent.isConnectionEvent(message.messageID) {
-            return connectionEvent.record(from: message.body, time: message.time, context: context)
+            return connectionEvent.record(
+                from: message.body,
+                messageID: message.messageID,
+                time: message.time,
+                context: context
+            )
         }
         var record = TrafficRecord()
         record.time = message.time
         let body = message.body
+        var isBuilt = false
         do throws(Rejection) {
             switch message.messageID {
-            case 302_013, 302_015: try built(body, host: message.host, into: &record)
+            case 302_013, 302_015:
+                try built(body, host: message.host, into: &record)
+                isBuilt = true
             case 302_014, 302_016: try teardown(body, host: message.host, into: &record)
             case 106_023: try accessGroupDeny(body, into: &record)
             case 106_100, 106_102, 106_103: try accessList(body, into: &record)
@@ -62,7 +75,8 @@ package struct CiscoASAParser: BuiltinLogParser {
             return .rejected(error.reason)
         }
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
-        return .record(record)
+        // The connection counts once, from its teardown; the built message only taught us its direction.
+        return isBuilt ? .ignored(.sessionStart) : .record(record)
     }
 
     /// A line that cannot be read, with the reason.

@@ -88,16 +88,7 @@ package struct CiscoUmbrellaParser: BuiltinLogParser {
             guard status.isAllDigits else { return .rejected(.badNumber) }
             record.status = status.httpStatus
         }
-        let up = column(11, text)
-        if !up.isPlaceholder {
-            guard let v = up.decimal else { return .rejected(.badNumber) }
-            record.bytesUp = v
-        }
-        let down = column(12, text)
-        if !down.isPlaceholder {
-            guard let v = down.decimal else { return .rejected(.badNumber) }
-            record.bytesDown = v
-        }
+        guard record.apply(bytesUp: column(11, text), bytesDown: column(12, text)) else { return .rejected(.badNumber) }
         if fields.count > 25 { record.apply(method: column(25, text)) }
         applyIdentities(text, into: &record)
         if record.destinationHost == nil, fields.count > 43 { record.apply(host: column(43, text)) }

@@ -21,10 +21,7 @@ package struct CiscoWSAParser: BuiltinLogParser {
             + "DIRECT/www.dropbox.com text/html DEFAULT_CASE_11-DefaultGroup-DefaultGroup-NONE-NONE-NONE-DefaultGroup "
             + "<IW_stor,6.9,-,\"-\",-,-,-,-,\"-\",-,-,-,\"-\",-,-,\"-\",\"-\",-,-,IW_stor,-,\"-\",\"-\",\"Dropbox\","
             + "\"File Sharing\",\"-\",\"-\",198.34,0,-,[Local],\"-\"> -",
-        fields: [
-            "time", "net.src_ip", "user.name", "net.dst_host", "net.dst_ip", "net.dst_port", "http.url",
-            "http.method", "http.status", "net.bytes_down", "event.action",
-        ]
+        fields: SquidNativeParser.descriptor.fields
     )
 
     private var fields = FieldSplitter()
@@ -70,10 +67,9 @@ package struct CiscoWSAParser: BuiltinLogParser {
         record.time = time
         guard let client = fields.field(2, in: head).ipAddress else { return .rejected(.badAddress) }
         record.sourceIP = client
-        let result = fields.field(3, in: head)
-        guard let slash = result.index(of: UInt8(ascii: "/")) else { return .rejected(.notThisFormat) }
-        let code = result.sub(0..<slash)
-        let status = result.dropFirst(slash + 1)
+        guard let (code, status) = SquidNativeParser.result(fields.field(3, in: head)) else {
+            return .rejected(.notThisFormat)
+        }
         guard status.isAllDigits else { return .rejected(.badNumber) }
         record.status = status.httpStatus
         guard let size = fields.field(4, in: head).decimal else { return .rejected(.badNumber) }

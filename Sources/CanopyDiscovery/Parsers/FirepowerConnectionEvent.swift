@@ -3,6 +3,9 @@ import CanopyCore
 /// Reads the body of a Firepower connection event (FTD syslog 430002 "connection start" and 430003 "connection
 /// end") into a record.
 ///
+/// A connection counts once, from its end event (which carries the byte counts): a valid start event is
+/// `.ignored(.sessionStart)`, also when the access control rule logs at the beginning of connections only.
+///
 /// The body is `Key: value, Key: value, …` as listed under "Connection and Security-Related Connection Event Fields"
 /// in the Secure Firewall Threat Defense syslog guide. Keys may hold spaces (`Prefilter Policy`) and values may hold
 /// `, ` (a User-Agent's `(KHTML, like Gecko)`), so a pair ends only at a `, ` that is followed by a key and `: `.
@@ -19,10 +22,14 @@ struct FirepowerConnectionEvent: @unchecked Sendable {
     }
 
     /// Whether this message id is a connection event.
-    static func isConnectionEvent(_ id: Int) -> Bool { id == 430_002 || id == 430_003 }
+    static func isConnectionEvent(_ id: Int) -> Bool { id == connectionStart || id == 430_003 }
 
-    /// Turns an event body into a record; the time comes from the syslog header.
-    mutating func record(from body: Bytes, time: Timestamp?, context: ParseContext) -> ParseResult {
+    /// The message id of the connection-start event.
+    private static let connectionStart = 430_002
+
+    /// Turns an event body into a record; the time comes from the syslog header. A start event (`messageID`
+    /// 430002) is read and checked the same way but ignored as `.sessionStart`.
+    mutating func record(from body: Bytes, messageID: Int, time: Timestamp?, context: ParseContext) -> ParseResult {
         scan(body)
         guard let dst = value(for: "DstIP") else {
             return .rejected(keys.isEmpty ? .notThisFormat : .truncated)
@@ -60,7 +67,7 @@ struct FirepowerConnectionEvent: @unchecked Sendable {
         }
         if let action = value(for: "AccessControlRuleAction") { record.action = Self.action(action) }
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
-        return .record(record)
+        return messageID == Self.connectionStart ? .ignored(.sessionStart) : .record(record)
     }
 
     /// Allow, Trust, Fastpath and Monitor let the connection through; Block and Interactive Block (with or without

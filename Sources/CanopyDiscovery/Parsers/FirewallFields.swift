@@ -39,6 +39,33 @@ enum FirewallFields {
         return .parsed(ip, port: port)
     }
 
+    /// Sets the source address from an `ip[:port…]` value; the port (the client's) is not kept.
+    ///
+    /// - Returns: the rejection reason when the value is malformed, else nil.
+    static func setSource(_ value: Bytes, in r: inout TrafficRecord) -> ReasonCode? {
+        switch endpoint(value) {
+        case .parsed(let ip, _):
+            r.sourceIP = ip
+            return nil
+        case .badAddress: return .badAddress
+        case .badPort: return .badNumber
+        }
+    }
+
+    /// Sets the destination address and port from an `ip[:port…]` value; port 0 is not kept.
+    ///
+    /// - Returns: the rejection reason when the value is malformed, else nil.
+    static func setDestination(_ value: Bytes, in r: inout TrafficRecord) -> ReasonCode? {
+        switch endpoint(value) {
+        case .parsed(let ip, let port):
+            r.destinationIP = ip
+            if let port, port > 0 { r.destinationPort = port }
+            return nil
+        case .badAddress: return .badAddress
+        case .badPort: return .badNumber
+        }
+    }
+
     /// A zone written `+0200`, `-06:00`, `+02`, `Z`, `UTC`/`GMT` or one of the unambiguous abbreviations below, in
     /// seconds east of UTC. Ambiguous abbreviations (`IST`, `CST`, `AST` …) give nil, so the caller treats the time as
     /// UTC rather than guess.
@@ -73,16 +100,7 @@ enum FirewallFields {
     /// `T` before the time), then an optional zone (` UTC`, `+0100` …). Without a zone the time is taken as UTC.
     static func looseDateTime(_ b: Bytes) -> Timestamp? {
         var i = 0
-        func number(_ maxDigits: Int) -> Int? {
-            var v = 0
-            var n = 0
-            while i < b.count, n < maxDigits, b[i] >= 48 && b[i] <= 57 {
-                v = v * 10 + Int(b[i] - 48)
-                i += 1
-                n += 1
-            }
-            return n == 0 ? nil : v
-        }
+        func number(_ maxDigits: Int) -> Int? { TimeParsing.number(b, &i, maxDigits: maxDigits) }
         func expect(_ c: UInt8, or d: UInt8? = nil) -> Bool {
             guard i < b.count, b[i] == c || b[i] == d else { return false }
             i += 1

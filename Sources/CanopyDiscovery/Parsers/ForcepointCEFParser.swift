@@ -13,7 +13,7 @@ import CanopyCore
 /// the last component of the `suser` user path. `dvc` is the filtering server, not the client. Forcepoint's Cloud
 /// Security Gateway export tool (`CEF:0|Forcepoint CSG|Web|…`) writes the time as `deviceCustomDate1` labelled
 /// "Log Created Time" and the user as `suid`.
-package struct ForcepointCEFParser: BuiltinLogParser {
+package struct ForcepointCEFParser: CEFTrafficParser {
     package static let descriptor = ParserDescriptor(
         id: "forcepoint.cef",
         product: "Forcepoint (Websense) Web Security",
@@ -28,41 +28,33 @@ package struct ForcepointCEFParser: BuiltinLogParser {
             + "rt=1518655016 in=50231 out=1024 requestMethod=GET requestClientApplication=Mozilla/5.0 "
             + "cs1Label=Policy cs1=Super Administrator**Default cn1Label=DispositionCode cn1=1048 "
             + "request=https://www.dropbox.com/home",
-        fields: [
-            "time", "net.src_ip", "user.name", "device.name", "net.dst_host", "net.dst_ip", "net.dst_port", "http.url",
-            "http.method", "http.status", "net.bytes_up", "net.bytes_down", "event.action", "http.user_agent",
-        ]
+        fields: CEFTraffic.fields
     )
 
-    private var cef = CEFMessage()
+    var cef = CEFMessage()
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
-        guard cef.parse(line) else {
-            return .rejected(line.index(of: "CEF:") == nil ? .notThisFormat : .truncated)
-        }
-        guard ForcepointWebSecurity.isWebSecurity(vendor: cef.headerField(1), product: cef.headerField(2)) else {
-            return .rejected(.notThisFormat)
-        }
-        guard CEFTraffic.carriesTraffic(cef) else { return .ignored(.notTraffic) }
-        var record = TrafficRecord()
-        if let reason = CEFTraffic.fill(&record, from: cef, line: line, context: context) { return .rejected(reason) }
-        if record.time == nil, let label = cef.value(for: "deviceCustomDate1Label"),
+    static func isVendor(_ cef: CEFMessage) -> Bool {
+        ForcepointWebSecurity.isWebSecurity(vendor: cef.headerField(1), product: cef.headerField(2))
+    }
+
+    /// The Cloud Security Gateway's time (`deviceCustomDate1`), the user (`loginID`, else the user path) and the
+    /// disposition words in `act`.
+    static func fillVendorFields(_ r: inout TrafficRecord, from cef: CEFMessage, context: ParseContext) -> ReasonCode? {
+        if r.time == nil, let label = cef.value(for: "deviceCustomDate1Label"),
             label.trimmed.equalsCaseInsensitive("log created time"), let raw = cef.value(for: "deviceCustomDate1")
         {
-            guard let t = SIEMTimestamp.parse(raw, defaultYear: context.defaultYear) else {
-                return .rejected(.badTimestamp)
-            }
-            record.time = t
+            guard let t = SIEMTimestamp.parse(raw, defaultYear: context.defaultYear) else { return .badTimestamp }
+            r.time = t
         }
-        record.user = nil
+        r.user = nil
         ForcepointWebSecurity.applyUser(
             loginID: cef.string(for: "loginID"),
             userPath: cef.string(for: "suser") ?? cef.string(for: "suid"),
-            to: &record
+            to: &r
         )
-        if let act = cef.value(for: "act") { record.action = ForcepointWebSecurity.action(act) }
-        return CEFTraffic.finish(record)
+        if let act = cef.value(for: "act") { r.action = ForcepointWebSecurity.action(act) }
+        return nil
     }
 }

@@ -10,7 +10,7 @@ import CanopyCore
 /// Solutions" guide; IBM's Forcepoint DSM sample). There is no `devTime`: the time is the syslog envelope's, in
 /// the year of the context. The action is the event id after `transaction:`; the status is `proxyStatus-code`,
 /// what the proxy answered the client. `cat` is a category number, not an action.
-package struct ForcepointLEEFParser: BuiltinLogParser {
+package struct ForcepointLEEFParser: LEEFTrafficParser {
     package static let descriptor = ParserDescriptor(
         id: "forcepoint.leef",
         product: "Forcepoint (Websense) Web Security",
@@ -29,32 +29,28 @@ package struct ForcepointLEEFParser: BuiltinLogParser {
         ]
     )
 
-    private var leef = LEEFMessage()
+    var leef = LEEFMessage()
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
-        guard leef.parse(line) else {
-            return .rejected(line.index(of: "LEEF:") == nil ? .notThisFormat : .truncated)
-        }
-        guard ForcepointWebSecurity.isWebSecurity(vendor: leef.headerField(1), product: leef.headerField(2)) else {
-            return .rejected(.notThisFormat)
-        }
-        guard LEEFTraffic.carriesTraffic(leef) else { return .ignored(.notTraffic) }
-        var record = TrafficRecord()
-        if let reason = LEEFTraffic.fill(&record, from: leef, line: line, context: context) {
-            return .rejected(reason)
-        }
-        record.user = nil
+    static func isVendor(_ leef: LEEFMessage) -> Bool {
+        ForcepointWebSecurity.isWebSecurity(vendor: leef.headerField(1), product: leef.headerField(2))
+    }
+
+    /// The user (`loginID`, else the user path), the disposition in the event id, `method`, `userAgent` and
+    /// `proxyStatus-code`.
+    static func fillVendorFields(_ r: inout TrafficRecord, from leef: LEEFMessage, context: ParseContext) -> ReasonCode?
+    {
+        r.user = nil
         ForcepointWebSecurity.applyUser(
             loginID: leef.string(for: "loginID"),
             userPath: leef.string(for: "usrName"),
-            to: &record
+            to: &r
         )
-        record.action = ForcepointWebSecurity.action(leef.headerField(4))
-        SIEMValue.withText(leef, "method") { record.apply(method: $0) }
-        SIEMValue.withText(leef, "userAgent") { record.apply(userAgent: $0, context: context) }
-        SIEMValue.setStatus(leef.value(for: "proxyStatus-code"), in: &record)
-        return CEFTraffic.finish(record)
+        r.action = ForcepointWebSecurity.action(leef.headerField(4))
+        SIEMValue.withText(leef, "method") { r.apply(method: $0) }
+        SIEMValue.withText(leef, "userAgent") { r.apply(userAgent: $0, context: context) }
+        SIEMValue.setStatus(leef.value(for: "proxyStatus-code"), in: &r)
+        return nil
     }
 }

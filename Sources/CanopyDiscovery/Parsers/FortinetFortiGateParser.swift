@@ -7,13 +7,17 @@ import CanopyCore
 /// or ns depending on the release), `srcip`, `dstip`, `dstport`, `user`/`unauthuser`, `srcname`, `hostname`, `url`,
 /// `sentbyte` (sent by the source) and `rcvdbyte`, `action`, `httpmethod` and `agent`. Other types (event, other UTM
 /// subtypes) are ignored as not traffic.
+///
+/// With "log traffic at session start" on, a session is logged when it starts (`action="start"`, no byte counts)
+/// and again when it ends: it counts once, from its end log, so a valid start log is ignored as `session-start`.
 package struct FortinetFortiGateParser: BuiltinLogParser {
     package static let descriptor = ParserDescriptor(
         id: "fortinet.fortigate",
         product: "Fortinet FortiGate (FortiOS)",
         summary: "FortiOS key=value traffic and web filter logs (type=traffic, type=utm subtype=webfilter), fields "
             + "as in the FortiOS Log Message Reference. Traffic action deny counts as blocked, accept/close/timeout/"
-            + "*-rst as allowed; web filter blocked as blocked, passthrough as allowed.",
+            + "*-rst as allowed; web filter blocked as blocked, passthrough as allowed. Traffic action start "
+            + "(session start logs) is ignored so that each session counts once, from its end log.",
         sample: "date=2024-01-02 time=03:04:05 devname=\"FGT60F\" devid=\"FGT60FTK2109ABCD\" logid=\"0000000013\" "
             + "type=\"traffic\" subtype=\"forward\" level=\"notice\" vd=\"root\" eventtime=1704164645123456789 "
             + "tz=\"+0100\" srcip=10.0.0.5 srcport=51000 srcintf=\"port2\" dstip=52.96.1.2 dstport=443 "
@@ -76,6 +80,7 @@ package struct FortinetFortiGateParser: BuiltinLogParser {
         if let agent = pairs.value(for: "agent") { record.apply(userAgent: agent, context: context) }
         record.action = action(isWebFilter: isWebFilter)
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
+        if !isWebFilter, pairs.value(for: "action")?.equals("start") == true { return .ignored(.sessionStart) }
         return .record(record)
     }
 
@@ -110,8 +115,8 @@ package struct FortinetFortiGateParser: BuiltinLogParser {
         }
     }
 
-    /// Traffic: `deny` (or a UTM block) is blocked; `accept`, `close`, `timeout`, `server-rst`, `client-rst`,
-    /// `start` … are sessions the policy let through. Web filter: `blocked` → blocked, `passthrough` → allowed.
+    /// Traffic: `deny` (or a UTM block) is blocked; `accept`, `close`, `timeout`, `server-rst`, `client-rst` … are
+    /// sessions the policy let through (`start` logs are ignored before this matters). Web filter: `blocked` → blocked, `passthrough` → allowed.
     private func action(isWebFilter: Bool) -> TrafficAction? {
         guard let word = pairs.value(for: "action") else { return nil }
         if isWebFilter {
@@ -121,8 +126,8 @@ package struct FortinetFortiGateParser: BuiltinLogParser {
         }
         if word.equals("deny") || word.equals("ip-conn") || word.equals("blocked") { return .blocked }
         if let utm = pairs.value(for: "utmaction"), utm.equals("block") || utm.equals("blocked") { return .blocked }
-        if word.equals("accept") || word.equals("close") || word.equals("timeout") || word.equals("start")
-            || word.equals("server-rst") || word.equals("client-rst")
+        if word.equals("accept") || word.equals("close") || word.equals("timeout") || word.equals("server-rst")
+            || word.equals("client-rst")
         {
             return .allowed
         }

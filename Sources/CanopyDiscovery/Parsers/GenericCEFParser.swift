@@ -1,7 +1,7 @@
 import CanopyCore
 
 /// ArcSight Common Event Format from any vendor, read with the standard extension dictionary (``CEFTraffic``).
-package struct GenericCEFParser: BuiltinLogParser {
+package struct GenericCEFParser: CEFTrafficParser {
     package static let descriptor = ParserDescriptor(
         id: "generic.cef",
         product: "ArcSight CEF (any vendor)",
@@ -13,24 +13,14 @@ package struct GenericCEFParser: BuiltinLogParser {
         sample: "<134>Mar  5 10:15:02 proxy01 CEF:0|Trend Micro|Web Security|6.5|100000|Access Log|1|"
             + "rt=Mar 05 2024 10:15:01 +0000 src=10.1.2.3 suser=alice dst=52.5.6.7 dhost=app.box.com dpt=443 "
             + "requestMethod=GET request=https://app.box.com/files act=allow in=20480 out=512",
-        fields: [
-            "time", "net.src_ip", "user.name", "device.name", "net.dst_host", "net.dst_ip", "net.dst_port", "http.url",
-            "http.method", "http.status", "net.bytes_up", "net.bytes_down", "event.action", "http.user_agent",
-        ],
+        fields: CEFTraffic.fields,
         isGeneric: true
     )
 
-    private var cef = CEFMessage()
+    var cef = CEFMessage()
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
-        guard cef.parse(line) else {
-            return .rejected(line.index(of: "CEF:") == nil ? .notThisFormat : .truncated)
-        }
-        guard CEFTraffic.carriesTraffic(cef) else { return .ignored(.notTraffic) }
-        var record = TrafficRecord()
-        if let reason = CEFTraffic.fill(&record, from: cef, line: line, context: context) { return .rejected(reason) }
-        return CEFTraffic.finish(record)
-    }
+    /// Any vendor.
+    static func isVendor(_ cef: CEFMessage) -> Bool { true }
 }

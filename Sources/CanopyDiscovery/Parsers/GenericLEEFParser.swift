@@ -1,7 +1,7 @@
 import CanopyCore
 
 /// IBM QRadar LEEF 1.0 and 2.0 from any vendor, read with the predefined attributes (``LEEFTraffic``).
-package struct GenericLEEFParser: BuiltinLogParser {
+package struct GenericLEEFParser: LEEFTrafficParser {
     package static let descriptor = ParserDescriptor(
         id: "generic.leef",
         product: "IBM QRadar LEEF (any vendor)",
@@ -20,19 +20,10 @@ package struct GenericLEEFParser: BuiltinLogParser {
         isGeneric: true
     )
 
-    private var leef = LEEFMessage()
+    var leef = LEEFMessage()
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
-        guard leef.parse(line) else {
-            return .rejected(line.index(of: "LEEF:") == nil ? .notThisFormat : .truncated)
-        }
-        guard LEEFTraffic.carriesTraffic(leef) else { return .ignored(.notTraffic) }
-        var record = TrafficRecord()
-        if let reason = LEEFTraffic.fill(&record, from: leef, line: line, context: context) {
-            return .rejected(reason)
-        }
-        return CEFTraffic.finish(record)
-    }
+    /// Any vendor.
+    static func isVendor(_ leef: LEEFMessage) -> Bool { true }
 }

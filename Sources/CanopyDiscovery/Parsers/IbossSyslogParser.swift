@@ -97,14 +97,12 @@ package struct IbossSyslogParser: BuiltinLogParser {
         if var agent = json.string(for: "userAgent") {
             agent.withUTF8 { record.apply(userAgent: $0, context: context) }
         }
-        if let up = json.value(for: "upstreamByteUsage"), !up.isPlaceholder {
-            guard let v = up.decimal else { return .rejected(.badNumber) }
-            record.bytesUp = v
-        }
-        if let down = json.value(for: "downstreamByteUsage"), !down.isPlaceholder {
-            guard let v = down.decimal else { return .rejected(.badNumber) }
-            record.bytesDown = v
-        }
+        guard
+            record.apply(
+                bytesUp: json.value(for: "upstreamByteUsage"),
+                bytesDown: json.value(for: "downstreamByteUsage")
+            )
+        else { return .rejected(.badNumber) }
         if let action = json.value(for: "action") { record.action = Self.action(action) }
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
         return .record(record)

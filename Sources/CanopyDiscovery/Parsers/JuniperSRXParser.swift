@@ -9,13 +9,18 @@ import CanopyCore
 /// Explorer", RT_FLOW). Standard text: `RT_FLOW_SESSION_CLOSE: session closed <reason>: src/port->dst/port service
 /// … packets(bytes) packets(bytes) elapsed application nested-application user(roles) …`, read by shape: the
 /// first `a/p->b/q` pair and the first two `n(m)` counters. Other RT_* and APPTRACK events are ignored.
+///
+/// A session counts once, from its CLOSE (which carries the byte counts): a valid CREATE is ignored as
+/// `session-start`, also where policies log at session init only. DENY has no pair and is a record.
 package struct JuniperSRXParser: BuiltinLogParser {
     package static let descriptor = ParserDescriptor(
         id: "juniper.srx",
         product: "Juniper SRX (Junos)",
-        summary: "Junos RT_FLOW session logs (RT_FLOW_SESSION_CREATE, _CLOSE with bytes from client/server, _DENY) "
-            + "in structured syslog ([junos@2636… source-address=… …]) or standard text form, per the Junos System "
-            + "Log Explorer. DENY counts as blocked; other RT_* events are not traffic.",
+        summary: "Junos RT_FLOW session logs (RT_FLOW_SESSION_CLOSE with bytes from client/server, _DENY) in "
+            + "structured syslog ([junos@2636… source-address=… …]) or standard text form, per the Junos System "
+            + "Log Explorer. DENY counts as blocked; other RT_* events are not traffic. RT_FLOW_SESSION_CREATE is "
+            + "ignored so that each session counts once, from its CLOSE; policies that log only at session init "
+            + "give no records.",
         sample: "<14>1 2024-01-02T03:04:05.123+01:00 srx-edge RT_FLOW - RT_FLOW_SESSION_CLOSE "
             + "[junos@2636.1.1.1.2.129 reason=\"TCP FIN\" source-address=\"10.0.0.5\" source-port=\"51000\" "
             + "destination-address=\"52.96.1.2\" destination-port=\"443\" service-name=\"junos-https\" "
@@ -60,7 +65,7 @@ package struct JuniperSRXParser: BuiltinLogParser {
         if let reason { return .rejected(reason) }
         record.action = event == .deny ? .blocked : .allowed
         guard record.destinationIP != nil else { return .rejected(.noDestination) }
-        return .record(record)
+        return event == .create ? .ignored(.sessionStart) : .record(record)
     }
 
     /// Finds `RT_FLOW_SESSION_…` as a token; returns the event (nil for other RT_FLOW events) and where the name ends.

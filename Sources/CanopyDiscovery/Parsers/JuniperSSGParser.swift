@@ -6,13 +6,18 @@ import CanopyCore
 /// 00257(traffic): start_time="yyyy-mm-dd hh:mm:ss" duration=… policy_id=… service=… proto=… src zone=… dst zone=…
 /// action=Permit|Deny|Reject|Tunnel(…) sent=… rcvd=… src=… dst=… src_port=… dst_port=… [src-xlated ip=… port=…]
 /// [session_id=… reason=…]`. `sent` is what the source sent. Other NetScreen messages are ignored as not traffic.
+///
+/// A policy with `log session-init` also logs each session when it is created (`reason=Creation`, no byte counts)
+/// before the log at its end (`reason=Close - …`): a session counts once, from its end log, so a valid Creation log
+/// is ignored as `session-start`.
 package struct JuniperSSGParser: BuiltinLogParser {
     package static let descriptor = ParserDescriptor(
         id: "juniper.ssg",
         product: "Juniper NetScreen / SSG (ScreenOS)",
         summary: "ScreenOS traffic logs (NetScreen device_id=… system-notification-00257(traffic): start_time=… "
             + "action=Permit|Deny sent=… rcvd=… src=… dst=… dst_port=…) per the ScreenOS Message Log Reference. "
-            + "Deny and Reject count as blocked.",
+            + "Deny and Reject count as blocked. reason=Creation (session-init logging) is ignored so that each "
+            + "session counts once, from its close log.",
         sample: "<134>ssg5: NetScreen device_id=ssg5  [Root]system-notification-00257(traffic): "
             + "start_time=\"2024-01-02 03:04:05\" duration=12 policy_id=3 service=https proto=6 src zone=Trust "
             + "dst zone=Untrust action=Permit sent=1820 rcvd=15230 src=10.0.0.5 dst=52.96.1.2 src_port=51000 "
@@ -69,6 +74,7 @@ package struct JuniperSSGParser: BuiltinLogParser {
             // Permit, or Tunnel(<vpn>) for traffic sent into a VPN, is allowed; Deny and Reject are blocked.
             record.action = action.hasPrefix("Tunnel") ? .allowed : ActionWords.classify(action)
         }
+        if let reason = pairs.value(for: "reason"), reason.hasPrefix("Creation") { return .ignored(.sessionStart) }
         return .record(record)
     }
 

@@ -42,21 +42,13 @@ package struct JuniperWELFParser: BuiltinLogParser {
         guard let time = FirewallFields.looseDateTime(timeText) else { return .rejected(.badTimestamp) }
         record.time = time
         guard let source = pairs.value(for: "src"), !source.isPlaceholder else { return .rejected(.truncated) }
-        switch FirewallFields.endpoint(source) {
-        case .parsed(let ip, _): record.sourceIP = ip
-        case .badAddress: return .rejected(.badAddress)
-        case .badPort: return .rejected(.badNumber)
+        if let reason = FirewallFields.setSource(source, in: &record) { return .rejected(reason) }
+        if let destination, let reason = FirewallFields.setDestination(destination, in: &record) {
+            return .rejected(reason)
         }
-        if let destination {
-            switch FirewallFields.endpoint(destination) {
-            case .parsed(let ip, let port):
-                record.destinationIP = ip
-                if let port, port > 0 { record.destinationPort = port }
-            case .badAddress: return .rejected(.badAddress)
-            case .badPort: return .rejected(.badNumber)
-            }
+        guard record.apply(bytesUp: pairs.value(for: "sent"), bytesDown: pairs.value(for: "rcvd")) else {
+            return .rejected(.badNumber)
         }
-        if let reason = readCounters(into: &record) { return .rejected(reason) }
         if let user = pairs.value(for: "user") { record.apply(user: user) }
         applyRequest(host: hostName, argument: argument, to: &record, context: context)
         if let op = pairs.value(for: "op"), !op.isAllDigits { record.apply(method: op) }
@@ -72,18 +64,6 @@ package struct JuniperWELFParser: BuiltinLogParser {
         while let i = line.index(of: "id=", from: from) {
             if i == 0 || line[i - 1] == 32 || line[i - 1] == UInt8(ascii: ">") { return i }
             from = i + 1
-        }
-        return nil
-    }
-
-    private func readCounters(into record: inout TrafficRecord) -> ReasonCode? {
-        if let sent = pairs.value(for: "sent"), !sent.isPlaceholder {
-            guard let value = sent.decimal else { return .badNumber }
-            record.bytesUp = value
-        }
-        if let received = pairs.value(for: "rcvd"), !received.isPlaceholder {
-            guard let value = received.decimal else { return .badNumber }
-            record.bytesDown = value
         }
         return nil
     }

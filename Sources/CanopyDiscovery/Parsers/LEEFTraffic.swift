@@ -1,7 +1,7 @@
 import CanopyCore
 
 /// The IBM QRadar LEEF predefined attributes mapped onto ``TrafficRecord``: shared by `generic.leef` and every
-/// vendor LEEF parser, which check the header and then add their own attributes.
+/// vendor LEEF parser, which conform to ``LEEFTrafficParser``: they check the header and add their own attributes.
 ///
 /// Attributes (IBM "Log Event Extended Format (LEEF)" guide, predefined event attributes):
 /// - time: `devTime`, read with `devTimeFormat` when given (a Java `SimpleDateFormat` pattern) and otherwise by
@@ -66,5 +66,43 @@ enum LEEFTraffic {
         SIEMValue.withText(leef, "usrName") { r.apply(user: $0) }
         if let act = leef.value(for: "action") ?? leef.value(for: "act") { r.action = CEFTraffic.action(act) }
         return nil
+    }
+}
+
+/// A parser that reads LEEF through ``LEEFTraffic``: it names its vendor's header and adds the vendor's own
+/// attributes; the default ``parse(_:context:)`` parses the message, checks the vendor, skips events that are not
+/// traffic, fills the predefined attributes, then the vendor's, and requires a destination.
+protocol LEEFTrafficParser: BuiltinLogParser {
+    /// The message, reused from line to line.
+    var leef: LEEFMessage { get set }
+    /// Whether the header names this parser's vendor and product; false rejects the line as another format.
+    static func isVendor(_ leef: LEEFMessage) -> Bool
+    /// Whether the event is a connection or request; false counts it as not traffic. By default, whether it
+    /// names any connection attribute (``LEEFTraffic/carriesTraffic(_:)``).
+    static func isTraffic(_ leef: LEEFMessage) -> Bool
+    /// Adds the vendor's own attributes, after ``LEEFTraffic/fill(_:from:line:context:)``. By default, nothing.
+    ///
+    /// - Returns: the rejection reason when a present value is malformed, else nil.
+    static func fillVendorFields(_ r: inout TrafficRecord, from leef: LEEFMessage, context: ParseContext) -> ReasonCode?
+}
+
+extension LEEFTrafficParser {
+    static func isTraffic(_ leef: LEEFMessage) -> Bool { LEEFTraffic.carriesTraffic(leef) }
+
+    static func fillVendorFields(_ r: inout TrafficRecord, from leef: LEEFMessage, context: ParseContext) -> ReasonCode?
+    {
+        nil
+    }
+
+    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+        guard leef.parse(line) else {
+            return .rejected(line.index(of: "LEEF:") == nil ? .notThisFormat : .truncated)
+        }
+        guard Self.isVendor(leef) else { return .rejected(.notThisFormat) }
+        guard Self.isTraffic(leef) else { return .ignored(.notTraffic) }
+        var record = TrafficRecord()
+        if let reason = LEEFTraffic.fill(&record, from: leef, line: line, context: context) { return .rejected(reason) }
+        if let reason = Self.fillVendorFields(&record, from: leef, context: context) { return .rejected(reason) }
+        return CEFTraffic.finish(record)
     }
 }

@@ -7,7 +7,7 @@ import CanopyCore
 /// keys and go through ``CEFTraffic``; the action words include Menlo's `isolate` and `readonly` (the page was
 /// served through isolation: allowed). DLP events repeat a web transaction and, like audit and e-mail events,
 /// are not counted as traffic. CEF from other vendors is not this format.
-package struct MenloCEFParser: BuiltinLogParser {
+package struct MenloCEFParser: CEFTrafficParser {
     package static let descriptor = ParserDescriptor(
         id: "menlo.cef",
         product: "Menlo Security Isolation Platform",
@@ -18,27 +18,18 @@ package struct MenloCEFParser: BuiltinLogParser {
         sample: "<134>Jun 20 15:29:11 menlo CEF:0|Menlo Security|MSIP|2.0|web|web|5|rt=1655738951000 src=10.1.1.10 "
             + "suser=jdoe@example.com request=https://www.dropbox.com/home dhost=www.dropbox.com dst=162.125.1.18 "
             + "requestMethod=GET outcome=200 act=isolate cat=Online Storage",
-        fields: [
-            "time", "net.src_ip", "user.name", "device.name", "net.dst_host", "net.dst_ip", "net.dst_port", "http.url",
-            "http.method", "http.status", "net.bytes_up", "net.bytes_down", "event.action", "http.user_agent",
-        ]
+        fields: CEFTraffic.fields
     )
 
-    private var cef = CEFMessage()
+    var cef = CEFMessage()
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
-        guard cef.parse(line) else {
-            return .rejected(line.index(of: "CEF:") == nil ? .notThisFormat : .truncated)
-        }
-        guard CEFTraffic.header(cef, 1, is: "menlo security") else { return .rejected(.notThisFormat) }
-        guard !Self.isNonWebEvent(cef.headerField(4)), !Self.isNonWebEvent(cef.headerField(5)),
-            CEFTraffic.carriesTraffic(cef)
-        else { return .ignored(.notTraffic) }
-        var record = TrafficRecord()
-        if let reason = CEFTraffic.fill(&record, from: cef, line: line, context: context) { return .rejected(reason) }
-        return CEFTraffic.finish(record)
+    static func isVendor(_ cef: CEFMessage) -> Bool { CEFTraffic.header(cef, 1, is: "menlo security") }
+
+    /// Web events; DLP, audit and e-mail events are not traffic.
+    static func isTraffic(_ cef: CEFMessage) -> Bool {
+        !isNonWebEvent(cef.headerField(4)) && !isNonWebEvent(cef.headerField(5)) && CEFTraffic.carriesTraffic(cef)
     }
 
     /// Menlo log types that are not web transactions.

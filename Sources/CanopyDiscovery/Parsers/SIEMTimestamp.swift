@@ -137,14 +137,7 @@ enum SIEMTimestamp {
 
 /// The calendar fields a `SimpleDateFormat` pattern has read so far.
 private struct PatternFields {
-    var year: Int?
-    var month = 1
-    var day = 1
-    var hour = 0
-    var minute = 0
-    var second = 0
-    var millisecond = 0
-    var offset = 0
+    var date = DateTimeFields()
     var isPM: Bool?
     var twelveHour = false
 
@@ -153,31 +146,31 @@ private struct PatternFields {
         switch c {
         case UInt8(ascii: "y"):
             if run == 2 {
-                guard let y = number(v, &i, max: 2) else { return false }
-                year = 2000 + y
+                guard let y = TimeParsing.number(v, &i, maxDigits: 2) else { return false }
+                date.year = 2000 + y
             } else {
-                guard let y = number(v, &i, max: 4) else { return false }
-                year = y
+                guard let y = TimeParsing.number(v, &i, maxDigits: 4) else { return false }
+                date.year = y
             }
         case UInt8(ascii: "M"), UInt8(ascii: "L"):
             if run >= 3 {
                 guard let m = TimeParsing.month(v, i) else { return false }
-                month = m
+                date.month = m
                 i += 3
                 if run >= 4 { skipLetters(v, &i) }
             } else {
-                guard let m = number(v, &i, max: 2) else { return false }
-                month = m
+                guard let m = TimeParsing.number(v, &i, maxDigits: 2) else { return false }
+                date.month = m
             }
         case UInt8(ascii: "d"):
-            guard let d = number(v, &i, max: 2) else { return false }
-            day = d
+            guard let d = TimeParsing.number(v, &i, maxDigits: 2) else { return false }
+            date.day = d
         case UInt8(ascii: "H"), UInt8(ascii: "k"):
-            guard let h = number(v, &i, max: 2) else { return false }
-            hour = c == UInt8(ascii: "k") && h == 24 ? 0 : h
+            guard let h = TimeParsing.number(v, &i, maxDigits: 2) else { return false }
+            date.hour = c == UInt8(ascii: "k") && h == 24 ? 0 : h
         case UInt8(ascii: "h"), UInt8(ascii: "K"):
-            guard let h = number(v, &i, max: 2) else { return false }
-            hour = h % 12
+            guard let h = TimeParsing.number(v, &i, maxDigits: 2) else { return false }
+            date.hour = h % 12
             twelveHour = true
         case UInt8(ascii: "a"):
             guard i + 2 <= v.count else { return false }
@@ -191,22 +184,14 @@ private struct PatternFields {
             }
             i += 2
         case UInt8(ascii: "m"):
-            guard let m = number(v, &i, max: 2) else { return false }
-            minute = m
+            guard let m = TimeParsing.number(v, &i, maxDigits: 2) else { return false }
+            date.minute = m
         case UInt8(ascii: "s"):
-            guard let s = number(v, &i, max: 2) else { return false }
-            second = s
+            guard let s = TimeParsing.number(v, &i, maxDigits: 2) else { return false }
+            date.second = s
         case UInt8(ascii: "S"):
-            var scale = 100
-            var ms = 0
-            let start = i
-            while i < v.count, i - start < 9, v[i] >= 48 && v[i] <= 57 {
-                ms += Int(v[i] - 48) * scale
-                scale /= 10
-                i += 1
-            }
-            guard i > start else { return false }
-            millisecond = ms
+            guard let ms = TimeParsing.milliseconds(v, &i, maxDigits: 9) else { return false }
+            date.millisecond = ms
         case UInt8(ascii: "E"):
             guard i < v.count, SIEMTimestamp.isLetter(v[i]) else { return false }
             skipLetters(v, &i)
@@ -214,7 +199,7 @@ private struct PatternFields {
             let start = i
             while i < v.count, v[i] != 32 { i += 1 }
             guard let o = SIEMTimestamp.zoneOffset(v.sub(start..<i)) else { return false }
-            offset = o
+            date.offset = o
         default:
             return false
         }
@@ -222,29 +207,9 @@ private struct PatternFields {
     }
 
     func timestamp(defaultYear: Int) -> Timestamp? {
-        var h = hour
-        if twelveHour, isPM == true { h += 12 }
-        return Timestamp(
-            year: year ?? defaultYear,
-            month: month,
-            day: day,
-            hour: h,
-            minute: minute,
-            second: second,
-            millisecond: millisecond,
-            offsetSeconds: offset
-        )
-    }
-
-    /// One to `max` decimal digits at `i`.
-    private func number(_ v: Bytes, _ i: inout Int, max: Int) -> Int? {
-        var value = 0
-        let start = i
-        while i < v.count, i - start < max, v[i] >= 48 && v[i] <= 57 {
-            value = value * 10 + Int(v[i] - 48)
-            i += 1
-        }
-        return i > start ? value : nil
+        var fields = date
+        if twelveHour, isPM == true { fields.hour += 12 }
+        return fields.timestamp(defaultYear: defaultYear)
     }
 
     private func skipLetters(_ v: Bytes, _ i: inout Int) {

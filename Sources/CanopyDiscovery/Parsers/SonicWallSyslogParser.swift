@@ -6,15 +6,17 @@ import CanopyCore
 /// `c` legacy category, `m` message id, `src`/`dst` as `ip[:port[:interface[:name]]]` (the address left empty and
 /// given in `srcV6`/`dstV6` for IPv6), `usr`/`user`, `proto` (`tcp/https`), `sent`/`rcvd` bytes of the initiator,
 /// `dstname` + `arg` for web requests, `op` (1 GET, 2 POST, 3 HEAD), `result` HTTP status, `fw_action`.
-/// Connection opened/closed, web site hit/denied and dropped-packet events are traffic; system, VPN, user and
-/// attack events are ignored.
+/// Connection closed, web site hit/denied and dropped-packet events are traffic; system, VPN, user and attack events
+/// are ignored. A connection counts once, from its "Connection Closed" (537, which carries the byte counts): a
+/// valid "Connection Opened" (98, category 262144) is ignored as `session-start`.
 package struct SonicWallSyslogParser: BuiltinLogParser {
     package static let descriptor = ParserDescriptor(
         id: "sonicwall.syslog",
         product: "SonicWall SonicOS",
         summary: "SonicOS default syslog (id=firewall sn=… c=… m=…): connections, web site hits/denials and "
             + "dropped packets, src/dst as ip:port:interface, fields per the SonicOS Log Events Reference Guide. "
-            + "Blocked-site and dropped-packet events count as blocked.",
+            + "Blocked-site and dropped-packet events count as blocked. Connection Opened (m=98) is ignored so "
+            + "that each connection counts once, from its Connection Closed (m=537).",
         sample: "<134>id=firewall sn=0040103CE114 time=\"2024-01-02 03:04:05 UTC\" fw=203.0.113.1 pri=6 c=1024 "
             + "m=97 msg=\"Web site hit\" n=4711 src=10.0.0.5:51000:X0 dst=162.125.1.18:443:X1 usr=\"alice\" "
             + "proto=tcp/https sent=1749 rcvd=9680 dstname=www.dropbox.com arg=/home op=1 result=200",
@@ -75,7 +77,14 @@ package struct SonicWallSyslogParser: BuiltinLogParser {
         applyWebRequest(to: &record, context: context)
         record.action = action(category: category, message: message)
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
+        if Self.isConnectionOpened(category: category, message: message) { return .ignored(.sessionStart) }
         return .record(record)
+    }
+
+    /// Message 98 "Connection Opened" (or, without a message id, its category 262144).
+    private static func isConnectionOpened(category: Int64?, message: Int64?) -> Bool {
+        guard let message else { return category == 262_144 }
+        return message == 98
     }
 
     /// Whether the event is about a connection or request, from its category or (without one) its message id:

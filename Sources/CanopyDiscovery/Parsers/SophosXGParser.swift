@@ -7,13 +7,18 @@ import CanopyCore
 /// recv_bytes url domain`; from SFOS 19.5 `timestamp="2024-01-02T03:04:05+0100"` and `bytes_sent`/`bytes_received`,
 /// `http_user_agent`, `http_status`. `log_type` Firewall and Content Filtering are traffic; the others (Event,
 /// Anti-Virus, IDP, System Health …) are ignored.
+///
+/// Allowed firewall connections are logged twice, `con_event="Start"` (`connevent` before 19.5) when created and
+/// `"Stop"` when they end, with the duration and byte counts: a connection counts once, from its Stop, so a valid
+/// Start is ignored as `session-start`. Denied and content filtering logs have no pair and are records.
 package struct SophosXGParser: BuiltinLogParser {
     package static let descriptor = ParserDescriptor(
         id: "sophos.xg",
         product: "Sophos Firewall (XG / SFOS)",
         summary: "Sophos Firewall key=value syslog, SFOS 17–19 (date/time/timezone, sent_bytes/recv_bytes) and 19.5+ "
             + "(timestamp with offset, bytes_sent/bytes_received): Firewall and Content Filtering logs, per the "
-            + "Sophos Firewall \"Syslog descriptions\". log_subtype Denied counts as blocked.",
+            + "Sophos Firewall \"Syslog descriptions\". log_subtype Denied counts as blocked. Firewall "
+            + "con_event/connevent Start is ignored so that each connection counts once, from its Stop.",
         sample: "device_name=\"SFW\" timestamp=\"2024-01-02T03:04:05+0100\" device_model=\"XGS2100\" "
             + "device_serial_id=\"X21001ABCDEF\" log_id=\"050901616001\" log_type=\"Content Filtering\" "
             + "log_component=\"HTTP\" log_subtype=\"Allowed\" log_version=1 severity=\"Information\" "
@@ -66,6 +71,11 @@ package struct SophosXGParser: BuiltinLogParser {
             record.action = ActionWords.classify(subtype) ?? pairs.value(for: "status").flatMap(ActionWords.classify)
         }
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
+        if let event = pairs.value(for: "con_event") ?? pairs.value(for: "connevent"),
+            event.equalsCaseInsensitive("start")
+        {
+            return .ignored(.sessionStart)
+        }
         return .record(record)
     }
 

@@ -33,11 +33,8 @@ package struct SquidNativeParser: BuiltinLogParser {
         record.time = time
         guard let client = fields.field(2, in: line).ipAddress else { return .rejected(.badAddress) }
         record.sourceIP = client
-        // Result code / status: TCP_MISS/200
-        let result = fields.field(3, in: line)
-        guard let slash = result.index(of: UInt8(ascii: "/")) else { return .rejected(.notThisFormat) }
-        let code = result.sub(0..<slash)
-        record.status = result.dropFirst(slash + 1).httpStatus
+        guard let (code, status) = Self.result(fields.field(3, in: line)) else { return .rejected(.notThisFormat) }
+        record.status = status.httpStatus
         record.action = code.index(of: "DENIED") != nil ? .blocked : .allowed
         guard let bytes = fields.field(4, in: line).decimal else { return .rejected(.badNumber) }
         record.bytesDown = bytes
@@ -55,5 +52,12 @@ package struct SquidNativeParser: BuiltinLogParser {
         }
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
         return .record(record)
+    }
+
+    /// Squid's `%Ss/%03>Hs` field (`TCP_MISS/200`), also in Cisco WSA's access log: the result code and the
+    /// status, split at the slash; nil without one.
+    static func result(_ field: Bytes) -> (code: Bytes, status: Bytes)? {
+        guard let slash = field.index(of: UInt8(ascii: "/")) else { return nil }
+        return (field.sub(0..<slash), field.dropFirst(slash + 1))
     }
 }

@@ -59,13 +59,8 @@ package struct StormshieldSNSParser: BuiltinLogParser {
             guard let value = port.port else { return .rejected(.badNumber) }
             if value > 0 { record.destinationPort = value }
         }
-        if let sent = pairs.value(for: "sent"), !sent.isPlaceholder {
-            guard let value = sent.decimal else { return .rejected(.badNumber) }
-            record.bytesUp = value
-        }
-        if let received = pairs.value(for: "rcvd"), !received.isPlaceholder {
-            guard let value = received.decimal else { return .rejected(.badNumber) }
-            record.bytesDown = value
+        guard record.apply(bytesUp: pairs.value(for: "sent"), bytesDown: pairs.value(for: "rcvd")) else {
+            return .rejected(.badNumber)
         }
         if let user = pairs.value(for: "user") { record.apply(user: user) }
         applyHost(isWeb: isWeb, to: &record, context: context)

@@ -410,15 +410,10 @@ struct W3CExtendedLog {
             s = sec
             i += 3
             if i < b.count {
-                guard b[i] == UInt8(ascii: "."), i + 1 < b.count else { return nil }
-                var scale = 100
+                guard b[i] == UInt8(ascii: ".") else { return nil }
                 i += 1
-                while i < b.count {
-                    guard b[i] >= 48 && b[i] <= 57 else { return nil }
-                    ms += Int(b[i] - 48) * scale
-                    scale /= 10
-                    i += 1
-                }
+                guard let fraction = TimeParsing.milliseconds(b, &i), i == b.count else { return nil }
+                ms = fraction
             }
         }
         return Timestamp(

@@ -8,13 +8,19 @@ import CanopyCore
 /// protocol, header length and TTL before the addresses, the connection and proxy forms only the protocol. HTTP
 /// proxy messages add `dstname`/`host`, `arg`/`path`, `op`/`method`, `src_user`, `sent_bytes` (client to server) and
 /// `rcvd_bytes`. Messages that are not Allow/Deny traffic (events, alarms, diagnostics) are ignored.
+///
+/// An allowed connection is logged when its first packet passes (`3000-0148 Allow`, no byte counts) and, for
+/// policies that log for reports, again when it ends (`3000-0151`, with the duration and byte counts): it counts
+/// once, from its end log, so a valid `3000-0148 Allow` is ignored as `session-start`. Denied packets stay records.
 package struct WatchGuardFireboxParser: BuiltinLogParser {
     package static let descriptor = ParserDescriptor(
         id: "watchguard.firebox",
         product: "WatchGuard Firebox (Fireware)",
         summary: "Fireware traffic log syslog (msg_id=\"3000-0148\" Allow|Deny interfaces, protocol, addresses, "
             + "ports; HTTP proxy lines with dstname/arg/op/sent_bytes/rcvd_bytes), per the Fireware Log Message "
-            + "Catalog. Deny counts as blocked.",
+            + "Catalog. Deny counts as blocked. Allowed-packet logs (3000-0148 Allow, written when a connection "
+            + "starts) are ignored so that each connection counts once, from its end log (3000-0151); policies "
+            + "that do not log for reports give no allowed records.",
         sample: "<142>Jan  2 03:04:05 FBX-M470 801000ABCDEF1 (2024-01-02T03:04:05) firewall: msg_id=\"1AFF-0024\" "
             + "Allow 1-Trusted 0-External tcp 10.0.0.5 162.125.1.18 51000 443 msg=\"HTTP request\" "
             + "proxy_act=\"HTTPS-Client.Standard.1\" op=\"GET\" dstname=\"www.dropbox.com\" arg=\"/home\" "
@@ -63,6 +69,7 @@ package struct WatchGuardFireboxParser: BuiltinLogParser {
         }
         if let reason = readProxyFields(into: &record, context: context) { return .rejected(reason) }
         record.action = isAllow ? .allowed : .blocked
+        if isAllow, line.sub((id + 8)..<idEnd).equals("3000-0148") { return .ignored(.sessionStart) }
         return .record(record)
     }
 

@@ -9,7 +9,7 @@ import CanopyCore
 /// so ``CEFTraffic`` reads it whole; `in` is the response size and `out` the request size. The firewall feed
 /// (`NSSFWlog`) has the same keys and is read too; Zscaler's DNS, tunnel and audit feeds are not traffic.
 /// CEF from other vendors is not this format.
-package struct ZscalerNSSCEFParser: BuiltinLogParser {
+package struct ZscalerNSSCEFParser: CEFTrafficParser {
     package static let descriptor = ParserDescriptor(
         id: "zscaler.nss_cef",
         product: "Zscaler Internet Access (NSS web feed, CEF)",
@@ -22,27 +22,24 @@ package struct ZscalerNSSCEFParser: BuiltinLogParser {
             + "cat=Online Storage dhost=www.dropbox.com dst=162.125.1.18 src=10.1.1.10 in=50231 outcome=200 out=1024 "
             + "request=www.dropbox.com/home rt=Jun 20 2022 15:29:11 requestClientApplication=Mozilla/5.0 "
             + "requestMethod=GET suser=jdoe@safemarch.com",
-        fields: [
-            "time", "net.src_ip", "user.name", "device.name", "net.dst_host", "net.dst_ip", "net.dst_port", "http.url",
-            "http.method", "http.status", "net.bytes_up", "net.bytes_down", "event.action", "http.user_agent",
-        ]
+        fields: CEFTraffic.fields
     )
 
-    private var cef = CEFMessage()
+    var cef = CEFMessage()
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
-        guard cef.parse(line) else {
-            return .rejected(line.index(of: "CEF:") == nil ? .notThisFormat : .truncated)
-        }
-        guard CEFTraffic.header(cef, 1, is: "zscaler") else { return .rejected(.notThisFormat) }
-        guard CEFTraffic.header(cef, 2, is: "nssweblog") || CEFTraffic.header(cef, 2, is: "nssfwlog"),
-            CEFTraffic.carriesTraffic(cef)
-        else { return .ignored(.notTraffic) }
-        var record = TrafficRecord()
-        if let reason = CEFTraffic.fill(&record, from: cef, line: line, context: context) { return .rejected(reason) }
-        SIEMValue.setDevice(cef.value(for: "devicehostname"), in: &record)
-        return CEFTraffic.finish(record)
+    static func isVendor(_ cef: CEFMessage) -> Bool { CEFTraffic.header(cef, 1, is: "zscaler") }
+
+    /// The web and firewall feeds; DNS, tunnel and audit feeds are not traffic.
+    static func isTraffic(_ cef: CEFMessage) -> Bool {
+        (CEFTraffic.header(cef, 2, is: "nssweblog") || CEFTraffic.header(cef, 2, is: "nssfwlog"))
+            && CEFTraffic.carriesTraffic(cef)
+    }
+
+    /// The device name in `devicehostname`.
+    static func fillVendorFields(_ r: inout TrafficRecord, from cef: CEFMessage, context: ParseContext) -> ReasonCode? {
+        SIEMValue.setDevice(cef.value(for: "devicehostname"), in: &r)
+        return nil
     }
 }

@@ -10,7 +10,7 @@ import CanopyCore
 /// <TAB>…<TAB>useragent=%s{ua}<TAB>referer=%s{referer}<TAB>hostname=%s{host}<TAB>appproto=%s{proto}<TAB>…
 /// <TAB>reqmethod=%s{reqmethod}<TAB>respcode=%s{respcode}`. The predefined attributes go through
 /// ``LEEFTraffic``; Zscaler's own are `cat` (the action), `hostname`, `reqmethod`, `respcode` and `useragent`.
-package struct ZscalerNSSLEEFParser: BuiltinLogParser {
+package struct ZscalerNSSLEEFParser: LEEFTrafficParser {
     package static let descriptor = ParserDescriptor(
         id: "zscaler.nss_leef",
         product: "Zscaler Internet Access (NSS web feed, LEEF)",
@@ -28,30 +28,25 @@ package struct ZscalerNSSLEEFParser: BuiltinLogParser {
         ]
     )
 
-    private var leef = LEEFMessage()
+    var leef = LEEFMessage()
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
-        guard leef.parse(line) else {
-            return .rejected(line.index(of: "LEEF:") == nil ? .notThisFormat : .truncated)
-        }
-        guard LEEFTraffic.header(leef, 1, is: "zscaler"), LEEFTraffic.header(leef, 2, is: "nss") else {
-            return .rejected(.notThisFormat)
-        }
-        guard LEEFTraffic.carriesTraffic(leef) else { return .ignored(.notTraffic) }
-        var record = TrafficRecord()
-        if let reason = LEEFTraffic.fill(&record, from: leef, line: line, context: context) {
-            return .rejected(reason)
-        }
+    static func isVendor(_ leef: LEEFMessage) -> Bool {
+        LEEFTraffic.header(leef, 1, is: "zscaler") && LEEFTraffic.header(leef, 2, is: "nss")
+    }
+
+    /// `hostname`, the action in `cat`, `reqmethod`, `respcode` and `useragent`.
+    static func fillVendorFields(_ r: inout TrafficRecord, from leef: LEEFMessage, context: ParseContext) -> ReasonCode?
+    {
         if let host = leef.value(for: "hostname"), !host.trimmed.isPlaceholder {
-            record.destinationHost = nil
-            record.apply(host: host)
+            r.destinationHost = nil
+            r.apply(host: host)
         }
-        if let action = leef.value(for: "cat") { record.action = ActionWords.classify(action) }
-        SIEMValue.withText(leef, "reqmethod") { record.apply(method: $0) }
-        SIEMValue.setStatus(leef.value(for: "respcode"), in: &record)
-        SIEMValue.withText(leef, "useragent") { record.apply(userAgent: $0, context: context) }
-        return CEFTraffic.finish(record)
+        if let action = leef.value(for: "cat") { r.action = ActionWords.classify(action) }
+        SIEMValue.withText(leef, "reqmethod") { r.apply(method: $0) }
+        SIEMValue.setStatus(leef.value(for: "respcode"), in: &r)
+        SIEMValue.withText(leef, "useragent") { r.apply(userAgent: $0, context: context) }
+        return nil
     }
 }

@@ -3,27 +3,21 @@
 /// From the ArcSight "Implementing ArcSight CEF" guide: the header uses `|` with `\|` and `\\` escapes; the
 /// extension is space-separated `key=value` where a value may contain spaces and escapes `\=`, `\\` and `\n`.
 /// The message may follow a syslog header, which is skipped. Extension pairs are kept as reused ranges.
-// @unchecked: `base` points into the line being parsed and is only read during that parse call.
-package struct CEFMessage: @unchecked Sendable {
+package struct CEFMessage: Sendable {
     private var header: [Range<Int>] = []
-    private var keys: [Range<Int>] = []
-    private var values: [Range<Int>] = []
-    private var base = Bytes(start: nil, count: 0)
+    private var pairs = KeyValueRanges()
+    private var base: Bytes { pairs.base }
     /// Where `CEF:` starts in the line (what precedes it is a syslog header).
     package private(set) var start = 0
 
     package init() {
         header.reserveCapacity(8)
-        keys.reserveCapacity(64)
-        values.reserveCapacity(64)
     }
 
     /// Parses the line. Returns false if it holds no `CEF:` message with seven header fields.
     package mutating func parse(_ line: Bytes) -> Bool {
         header.removeAll(keepingCapacity: true)
-        keys.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
-        base = line
+        pairs.reset(line)
         guard let s = line.index(of: "CEF:") else { return false }
         start = s
         let n = line.count
@@ -52,22 +46,12 @@ package struct CEFMessage: @unchecked Sendable {
         return base.sub(header[index])
     }
 
-    package var pairCount: Int { keys.count }
-    package func key(_ index: Int) -> Bytes { base.sub(keys[index]) }
-    package func value(_ index: Int) -> Bytes { base.sub(values[index]) }
+    package var pairCount: Int { pairs.count }
+    package func key(_ index: Int) -> Bytes { pairs.key(index) }
+    package func value(_ index: Int) -> Bytes { pairs.value(index) }
 
     /// The raw value of an extension key.
-    package func value(for key: StaticString) -> Bytes? {
-        let n = key.utf8CodeUnitCount
-        let p = key.utf8Start
-        outer: for i in 0..<keys.count {
-            let r = keys[i]
-            guard r.count == n else { continue }
-            for k in 0..<n where base[r.lowerBound + k] != p[k] { continue outer }
-            return base.sub(values[i])
-        }
-        return nil
-    }
+    package func value(for key: StaticString) -> Bytes? { pairs.value(for: key) }
 
     /// The unescaped value of an extension key; nil if absent or a placeholder.
     package func string(for key: StaticString) -> String? {
@@ -112,8 +96,7 @@ package struct CEFMessage: @unchecked Sendable {
                 if let pk = pendingKey {
                     var ve = max(valueStart, k - 1)
                     while ve > valueStart, line[ve - 1] == 32 { ve -= 1 }
-                    keys.append(pk)
-                    values.append(valueStart..<ve)
+                    pairs.append(key: pk, value: valueStart..<ve)
                 }
                 pendingKey = keyRange
                 valueStart = i + 1
@@ -123,14 +106,14 @@ package struct CEFMessage: @unchecked Sendable {
         if let pk = pendingKey {
             var ve = n
             while ve > valueStart, line[ve - 1] == 32 || line[ve - 1] == 13 { ve -= 1 }
-            keys.append(pk)
-            values.append(valueStart..<ve)
+            pairs.append(key: pk, value: valueStart..<ve)
         }
     }
 
     private func isKey(_ bytes: Bytes) -> Bool {
         for b in bytes {
-            let ok = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95 || b == 46
+            let ok =
+                (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95 || b == 46
                 || b == 45
             if !ok { return false }
         }

@@ -3,33 +3,27 @@
 /// STYLE.md §15: `JSONDecoder` is 5–8× slower than a byte scanner, and a traffic line needs a dozen fields.
 /// Nested objects are descended (their leaves are found by their own key); arrays are kept whole as raw text.
 /// Strings are returned with escapes resolved only when asked for.
-// @unchecked: `base` points into the line being parsed and is only read during that parse call.
-package struct FlatJSONScanner: @unchecked Sendable {
+package struct FlatJSONScanner: Sendable {
     /// What a leaf holds.
     package enum Kind: Sendable { case string, number, bool, null, array }
 
-    private var keys: [Range<Int>] = []
-    private var values: [Range<Int>] = []
+    private var pairs = KeyValueRanges()
     private var kinds: [Kind] = []
     private var escaped: [Bool] = []
-    private var base = Bytes(start: nil, count: 0)
+    private var base: Bytes { pairs.base }
 
     package init() {
-        keys.reserveCapacity(64)
-        values.reserveCapacity(64)
         kinds.reserveCapacity(64)
         escaped.reserveCapacity(64)
     }
 
-    package var count: Int { keys.count }
+    package var count: Int { pairs.count }
 
     /// Scans one object. Returns false for anything that is not a well-formed JSON object.
     package mutating func scan(_ line: Bytes) -> Bool {
-        keys.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
+        pairs.reset(line)
         kinds.removeAll(keepingCapacity: true)
         escaped.removeAll(keepingCapacity: true)
-        base = line
         var i = 0
         skipSpace(&i)
         guard i < line.count, line[i] == UInt8(ascii: "{") else { return false }
@@ -40,58 +34,35 @@ package struct FlatJSONScanner: @unchecked Sendable {
 
     /// The raw bytes of the first leaf with this key (string contents without quotes).
     package func value(for key: StaticString) -> Bytes? {
-        guard let i = indexOf(key) else { return nil }
-        return base.sub(values[i])
+        pairs.value(for: key)
     }
 
     /// The kind of the first leaf with this key.
     package func kind(for key: StaticString) -> Kind? {
-        guard let i = indexOf(key) else { return nil }
+        guard let i = pairs.index(of: key) else { return nil }
         return kinds[i]
     }
 
     /// A leaf as a string, escapes resolved; nil if absent, null, or a placeholder.
     package func string(for key: StaticString) -> String? {
-        guard let i = indexOf(key), kinds[i] != .null else { return nil }
-        let v = base.sub(values[i])
-        if v.isPlaceholder { return nil }
-        return escaped[i] ? FlatJSONScanner.unescape(v) : v.string
+        guard let i = pairs.index(of: key) else { return nil }
+        return string(i)
     }
 
     /// The key of leaf `index`, for generic mappings.
-    package func key(_ index: Int) -> Bytes { base.sub(keys[index]) }
+    package func key(_ index: Int) -> Bytes { pairs.key(index) }
     /// The value of leaf `index`.
-    package func value(_ index: Int) -> Bytes { base.sub(values[index]) }
+    package func value(_ index: Int) -> Bytes { pairs.value(index) }
 
     /// The index of the first leaf whose key is `key`, for keys known only at run time.
-    package func indexOf(bytes key: [UInt8]) -> Int? {
-        outer: for i in 0..<keys.count {
-            let r = keys[i]
-            guard r.count == key.count else { continue }
-            for k in 0..<key.count where base[r.lowerBound + k] != key[k] { continue outer }
-            return i
-        }
-        return nil
-    }
+    package func indexOf(bytes key: [UInt8]) -> Int? { pairs.index(of: key) }
 
     /// A leaf by index as a string with escapes resolved.
     package func string(_ index: Int) -> String? {
         guard kinds[index] != .null else { return nil }
-        let v = base.sub(values[index])
+        let v = pairs.value(index)
         if v.isPlaceholder { return nil }
         return escaped[index] ? FlatJSONScanner.unescape(v) : v.string
-    }
-
-    private func indexOf(_ key: StaticString) -> Int? {
-        let n = key.utf8CodeUnitCount
-        let p = key.utf8Start
-        outer: for i in 0..<keys.count {
-            let r = keys[i]
-            guard r.count == n else { continue }
-            for k in 0..<n where base[r.lowerBound + k] != p[k] { continue outer }
-            return i
-        }
-        return nil
     }
 
     private func skipSpace(_ i: inout Int) {
@@ -164,8 +135,7 @@ package struct FlatJSONScanner: @unchecked Sendable {
     }
 
     private mutating func append(_ key: Range<Int>, _ value: Range<Int>, _ kind: Kind, _ esc: Bool) {
-        keys.append(key)
-        values.append(value)
+        pairs.append(key: key, value: value)
         kinds.append(kind)
         escaped.append(esc)
     }

@@ -3,9 +3,7 @@
 ///
 /// Values may be double-quoted (`msg="a b"`), with backslash-escaped quotes inside. Keys are compared
 /// byte-for-byte, so `value(for:)` with a `StaticString` costs no allocation.
-// @unchecked: `base` points into the line being parsed and is only read during the `parse` call that set it;
-// a scanner is owned by one parser value and never shared between threads while in use.
-package struct KeyValueScanner: @unchecked Sendable {
+package struct KeyValueScanner: Sendable {
     /// The byte between pairs (space for most, `;` or `|` for some, tab for LEEF).
     package var pairSeparator: UInt8
     /// The byte between a key and its value (`=` or `:`).
@@ -13,32 +11,29 @@ package struct KeyValueScanner: @unchecked Sendable {
     /// Whether runs of several separators count as one.
     package var collapsesSeparators: Bool
 
-    private var keys: [Range<Int>] = []
-    private var values: [Range<Int>] = []
+    private var pairs = KeyValueRanges()
     private var escaped: [Bool] = []
-    private var base = Bytes(start: nil, count: 0)
 
-    package init(pairSeparator: UInt8 = 32, keyValueSeparator: UInt8 = UInt8(ascii: "="), collapsesSeparators: Bool = true)
-    {
+    package init(
+        pairSeparator: UInt8 = 32,
+        keyValueSeparator: UInt8 = UInt8(ascii: "="),
+        collapsesSeparators: Bool = true
+    ) {
         self.pairSeparator = pairSeparator
         self.keyValueSeparator = keyValueSeparator
         self.collapsesSeparators = collapsesSeparators
-        keys.reserveCapacity(64)
-        values.reserveCapacity(64)
         escaped.reserveCapacity(64)
     }
 
-    package var count: Int { keys.count }
+    package var count: Int { pairs.count }
 
     /// Scans `line`. Tokens without a key-value separator are skipped.
     ///
     /// - Returns: false if a quoted value is not closed (pairs before it are kept).
     @discardableResult
     package mutating func scan(_ line: Bytes) -> Bool {
-        keys.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
+        pairs.reset(line)
         escaped.removeAll(keepingCapacity: true)
-        base = line
         let n = line.count
         var i = 0
         while i < n {
@@ -68,13 +63,12 @@ package struct KeyValueScanner: @unchecked Sendable {
                     }
                     j += 1
                 }
-                keys.append(keyStart..<keyEnd)
                 if j >= n {
-                    values.append((i + 1)..<n)
+                    pairs.append(key: keyStart..<keyEnd, value: (i + 1)..<n)
                     escaped.append(hadEscape)
                     return false
                 }
-                values.append((i + 1)..<j)
+                pairs.append(key: keyStart..<keyEnd, value: (i + 1)..<j)
                 escaped.append(hadEscape)
                 i = j + 1
                 // Skip anything up to the next separator.
@@ -84,8 +78,7 @@ package struct KeyValueScanner: @unchecked Sendable {
                 while i < n, line[i] != pairSeparator { i += 1 }
                 var valueEnd = i
                 if pairSeparator != 32 { while valueEnd > valueStart, line[valueEnd - 1] == 32 { valueEnd -= 1 } }
-                keys.append(keyStart..<keyEnd)
-                values.append(valueStart..<valueEnd)
+                pairs.append(key: keyStart..<keyEnd, value: valueStart..<valueEnd)
                 escaped.append(false)
             }
             if !collapsesSeparators, i < n { i += 1 }
@@ -94,10 +87,10 @@ package struct KeyValueScanner: @unchecked Sendable {
     }
 
     /// The key of pair `index`.
-    package func key(_ index: Int) -> Bytes { base.sub(keys[index]) }
+    package func key(_ index: Int) -> Bytes { pairs.key(index) }
 
     /// The raw value of pair `index` (quotes removed, escapes kept).
-    package func value(_ index: Int) -> Bytes { base.sub(values[index]) }
+    package func value(_ index: Int) -> Bytes { pairs.value(index) }
 
     /// The value of pair `index` as a string with escapes removed; nil for placeholders.
     package func string(_ index: Int) -> String? {
@@ -108,8 +101,7 @@ package struct KeyValueScanner: @unchecked Sendable {
 
     /// The raw value for the first pair with this key.
     package func value(for key: StaticString) -> Bytes? {
-        guard let i = indexOf(key) else { return nil }
-        return value(i)
+        pairs.value(for: key)
     }
 
     /// The value for the first pair with this key as a string; nil if absent or a placeholder.
@@ -119,26 +111,8 @@ package struct KeyValueScanner: @unchecked Sendable {
     }
 
     /// The index of the first pair whose key equals `key`.
-    package func indexOf(_ key: StaticString) -> Int? {
-        let n = key.utf8CodeUnitCount
-        let p = key.utf8Start
-        outer: for i in 0..<keys.count {
-            let r = keys[i]
-            guard r.count == n else { continue }
-            for k in 0..<n where base[r.lowerBound + k] != p[k] { continue outer }
-            return i
-        }
-        return nil
-    }
+    package func indexOf(_ key: StaticString) -> Int? { pairs.index(of: key) }
 
     /// The index of the first pair whose key equals `key`, for keys known only at run time.
-    package func indexOf(bytes key: [UInt8]) -> Int? {
-        outer: for i in 0..<keys.count {
-            let r = keys[i]
-            guard r.count == key.count else { continue }
-            for k in 0..<key.count where base[r.lowerBound + k] != key[k] { continue outer }
-            return i
-        }
-        return nil
-    }
+    package func indexOf(bytes key: [UInt8]) -> Int? { pairs.index(of: key) }
 }

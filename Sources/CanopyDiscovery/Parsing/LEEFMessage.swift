@@ -3,12 +3,10 @@
 /// `LEEF:1.0|Vendor|Product|Version|EventID|k=v<TAB>k=v…`; 2.0 adds a delimiter field after EventID:
 /// `LEEF:2.0|Vendor|Product|Version|EventID|^|k=v^k=v`, where the delimiter is one character or its hex code
 /// (`x5E`, `0x5E`). Values run to the next delimiter and may contain `=`.
-// @unchecked: `base` points into the line being parsed and is only read during that parse call.
-package struct LEEFMessage: @unchecked Sendable {
+package struct LEEFMessage: Sendable {
     private var header: [Range<Int>] = []
-    private var keys: [Range<Int>] = []
-    private var values: [Range<Int>] = []
-    private var base = Bytes(start: nil, count: 0)
+    private var pairs = KeyValueRanges()
+    private var base: Bytes { pairs.base }
     /// The LEEF version: 1 or 2.
     package private(set) var version = 1
     /// The attribute delimiter in use.
@@ -16,8 +14,6 @@ package struct LEEFMessage: @unchecked Sendable {
 
     package init() {
         header.reserveCapacity(6)
-        keys.reserveCapacity(64)
-        values.reserveCapacity(64)
     }
 
     /// Header field: 0 version, 1 vendor, 2 product, 3 product version, 4 event id.
@@ -29,9 +25,7 @@ package struct LEEFMessage: @unchecked Sendable {
     /// Parses the line; false if it holds no LEEF message.
     package mutating func parse(_ line: Bytes) -> Bool {
         header.removeAll(keepingCapacity: true)
-        keys.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
-        base = line
+        pairs.reset(line)
         guard let s = line.index(of: "LEEF:") else { return false }
         let n = line.count
         var i = s + 5
@@ -72,30 +66,19 @@ package struct LEEFMessage: @unchecked Sendable {
             if let eq = line.index(of: UInt8(ascii: "="), from: p), eq < e {
                 var ks = p
                 while ks < eq, line[ks] == 32 { ks += 1 }
-                keys.append(ks..<eq)
-                values.append((eq + 1)..<e)
+                pairs.append(key: ks..<eq, value: (eq + 1)..<e)
             }
             p = e + 1
         }
         return true
     }
 
-    package var pairCount: Int { keys.count }
-    package func key(_ index: Int) -> Bytes { base.sub(keys[index]) }
-    package func value(_ index: Int) -> Bytes { base.sub(values[index]) }
+    package var pairCount: Int { pairs.count }
+    package func key(_ index: Int) -> Bytes { pairs.key(index) }
+    package func value(_ index: Int) -> Bytes { pairs.value(index) }
 
     /// The raw value of an attribute.
-    package func value(for key: StaticString) -> Bytes? {
-        let n = key.utf8CodeUnitCount
-        let p = key.utf8Start
-        outer: for i in 0..<keys.count {
-            let r = keys[i]
-            guard r.count == n else { continue }
-            for k in 0..<n where base[r.lowerBound + k] != p[k] { continue outer }
-            return base.sub(values[i])
-        }
-        return nil
-    }
+    package func value(for key: StaticString) -> Bytes? { pairs.value(for: key) }
 
     /// An attribute as a string; nil if absent or a placeholder.
     package func string(for key: StaticString) -> String? {

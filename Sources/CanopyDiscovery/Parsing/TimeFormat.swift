@@ -85,61 +85,52 @@ package struct TimeFormat: Sendable, Hashable {
 
     private func parse(_ b: Bytes, _ tokens: [Token], defaultYear: Int) -> Timestamp? {
         var i = 0
-        var year = defaultYear
-        var month = 1
-        var day = 1
-        var hour = 0
-        var minute = 0
-        var second = 0
-        var millisecond = 0
-        var offset = 0
+        var fields = DateTimeFields()
         var pm: Bool? = nil
-        func number(_ maxDigits: Int) -> Int? {
-            var v = 0
-            var n = 0
-            while i < b.count, n < maxDigits, b[i] >= 48 && b[i] <= 57 {
-                v = v * 10 + Int(b[i] - 48)
-                i += 1
-                n += 1
-            }
-            return n == 0 ? nil : v
-        }
+        func number(_ maxDigits: Int) -> Int? { TimeParsing.number(b, &i, maxDigits: maxDigits) }
         for token in tokens {
             switch token {
             case .literal(let c):
                 guard i < b.count, b[i] == c else { return nil }
                 i += 1
-            case .year4: guard let v = number(4) else { return nil }; year = v
-            case .year2: guard let v = number(2) else { return nil }; year = 2000 + v
-            case .month: guard let v = number(2) else { return nil }; month = v
-            case .day: guard let v = number(2) else { return nil }; day = v
+            case .year4:
+                guard let v = number(4) else { return nil }
+                fields.year = v
+            case .year2:
+                guard let v = number(2) else { return nil }
+                fields.year = 2000 + v
+            case .month:
+                guard let v = number(2) else { return nil }
+                fields.month = v
+            case .day:
+                guard let v = number(2) else { return nil }
+                fields.day = v
             case .dayPadded:
                 if i < b.count, b[i] == 32 { i += 1 }
                 guard let v = number(2) else { return nil }
-                day = v
+                fields.day = v
             case .monthName:
                 guard let v = TimeParsing.month(b, i) else { return nil }
-                month = v
+                fields.month = v
                 i += 3
-            case .hour, .hour12: guard let v = number(2) else { return nil }; hour = v
+            case .hour, .hour12:
+                guard let v = number(2) else { return nil }
+                fields.hour = v
             case .ampm:
                 guard i + 2 <= b.count else { return nil }
                 let c = b[i] | 0x20
                 guard c == 0x61 || c == 0x70, b[i + 1] | 0x20 == 0x6D else { return nil }
                 pm = c == 0x70
                 i += 2
-            case .minute: guard let v = number(2) else { return nil }; minute = v
-            case .second: guard let v = number(2) else { return nil }; second = v
+            case .minute:
+                guard let v = number(2) else { return nil }
+                fields.minute = v
+            case .second:
+                guard let v = number(2) else { return nil }
+                fields.second = v
             case .fraction:
-                var scale = 100
-                var n = 0
-                while i < b.count, b[i] >= 48 && b[i] <= 57 {
-                    millisecond += Int(b[i] - 48) * scale
-                    scale /= 10
-                    i += 1
-                    n += 1
-                }
-                guard n > 0 else { return nil }
+                guard let ms = TimeParsing.milliseconds(b, &i) else { return nil }
+                fields.millisecond += ms
             case .zone:
                 guard i < b.count else { return nil }
                 if b[i] == UInt8(ascii: "Z") {
@@ -152,7 +143,7 @@ package struct TimeFormat: Sendable, Hashable {
                 guard let hh = number(2) else { return nil }
                 if i < b.count, b[i] == UInt8(ascii: ":") { i += 1 }
                 let mm = number(2) ?? 0
-                offset = sign * (hh * 3600 + mm * 60)
+                fields.offset = sign * (hh * 3600 + mm * 60)
             case .epoch:
                 let start = i
                 while i < b.count, b[i] >= 48 && b[i] <= 57 { i += 1 }
@@ -161,11 +152,9 @@ package struct TimeFormat: Sendable, Hashable {
         }
         guard i == b.count else { return nil }
         if let pm {
-            guard (1...12).contains(hour) else { return nil }
-            hour = hour % 12 + (pm ? 12 : 0)
+            guard (1...12).contains(fields.hour) else { return nil }
+            fields.hour = fields.hour % 12 + (pm ? 12 : 0)
         }
-        return Timestamp(
-            year: year, month: month, day: day, hour: hour, minute: minute, second: second,
-            millisecond: min(999, millisecond), offsetSeconds: offset)
+        return fields.timestamp(defaultYear: defaultYear)
     }
 }

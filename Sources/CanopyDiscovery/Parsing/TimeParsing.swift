@@ -19,51 +19,42 @@ package enum TimeParsing {
         guard digits > 0, digits <= 13 else { return nil }
         if digits == 13 && i == b.count { return plausible(Timestamp(millisecondsSinceEpoch: seconds)) }
         guard digits <= 11 else { return nil }
-        var millis: Int64 = 0
+        var millis = 0
         if i < b.count {
             guard b[i] == UInt8(ascii: ".") else { return nil }
             i += 1
-            var scale: Int64 = 100
-            var fractionDigits = 0
-            while i < b.count, b[i] >= 48 && b[i] <= 57 {
-                millis += Int64(b[i] - 48) * scale
-                scale /= 10
-                fractionDigits += 1
-                i += 1
-            }
-            guard i == b.count, fractionDigits > 0 else { return nil }
+            guard let ms = milliseconds(b, &i), i == b.count else { return nil }
+            millis = ms
         }
-        return plausible(Timestamp(millisecondsSinceEpoch: seconds * 1000 + millis))
+        return plausible(Timestamp(millisecondsSinceEpoch: seconds * 1000 + Int64(millis)))
     }
 
     /// ISO 8601 / RFC 3339: `2024-01-02T03:04:05`, optional `.fff…`, optional `Z` or `±hh:mm`/`±hhmm`;
     /// a space instead of `T` is accepted. Without a zone the time is taken as UTC.
     package static func iso8601(_ b: Bytes) -> Timestamp? {
-        guard b.count >= 19,
-            let y = digits(b, 0, 4), b[4] == UInt8(ascii: "-"), let mo = digits(b, 5, 2), b[7] == UInt8(ascii: "-"),
-            let d = digits(b, 8, 2), b[10] == UInt8(ascii: "T") || b[10] == 32 || b[10] == UInt8(ascii: "t"),
-            let h = digits(b, 11, 2), b[13] == UInt8(ascii: ":"), let mi = digits(b, 14, 2),
-            b[16] == UInt8(ascii: ":"), let s = digits(b, 17, 2)
-        else { return nil }
-        var i = 19
-        let ms = fraction(b, &i)
-        guard let offset = zone(b, &i), i == b.count else { return nil }
-        return Timestamp(
-            year: y, month: mo, day: d, hour: h, minute: mi, second: s, millisecond: ms, offsetSeconds: offset)
+        guard b.count >= 19, b[4] == UInt8(ascii: "-") else { return nil }
+        return dateTime(b)
     }
 
     /// `yyyy/mm/dd hh:mm:ss` (PAN-OS) and `yyyy-mm-dd hh:mm:ss` without zone; taken as UTC.
     package static func slashDate(_ b: Bytes) -> Timestamp? {
-        guard b.count >= 19, let y = digits(b, 0, 4), b[4] == UInt8(ascii: "/") || b[4] == UInt8(ascii: "-"),
-            let mo = digits(b, 5, 2), b[7] == b[4], let d = digits(b, 8, 2), b[10] == 32 || b[10] == UInt8(ascii: "T"),
+        guard b.count >= 19, b[4] == UInt8(ascii: "/") || b[4] == UInt8(ascii: "-"), b[10] != UInt8(ascii: "t")
+        else { return nil }
+        return dateTime(b)
+    }
+
+    /// `yyyy?mm?dd?hh:mm:ss`, the same separator (checked by the caller) after the year and the month, `T`, `t` or
+    /// a space before the time; then an optional fraction and zone (``iso8601(_:)``, ``slashDate(_:)``).
+    private static func dateTime(_ b: Bytes) -> Timestamp? {
+        guard b.count >= 19, let y = digits(b, 0, 4), let mo = digits(b, 5, 2), b[7] == b[4], let d = digits(b, 8, 2),
+            b[10] == UInt8(ascii: "T") || b[10] == 32 || b[10] == UInt8(ascii: "t"),
             let h = digits(b, 11, 2), b[13] == UInt8(ascii: ":"), let mi = digits(b, 14, 2),
             b[16] == UInt8(ascii: ":"), let s = digits(b, 17, 2)
         else { return nil }
         var i = 19
         let ms = fraction(b, &i)
-        guard let offset = zone(b, &i), i == b.count else { return nil }
-        return Timestamp(
-            year: y, month: mo, day: d, hour: h, minute: mi, second: s, millisecond: ms, offsetSeconds: offset)
+        guard let tz = zone(b, &i), i == b.count else { return nil }
+        return Timestamp(year: y, month: mo, day: d, hour: h, minute: mi, second: s, millisecond: ms, offsetSeconds: tz)
     }
 
     /// Common Log Format: `02/Jan/2024:03:04:05 +0000` (the zone may be missing).
@@ -76,9 +67,8 @@ package enum TimeParsing {
         var i = 20
         let ms = fraction(b, &i)
         while i < b.count, b[i] == 32 { i += 1 }
-        guard let offset = zone(b, &i), i == b.count else { return nil }
-        return Timestamp(
-            year: y, month: mo, day: d, hour: h, minute: mi, second: s, millisecond: ms, offsetSeconds: offset)
+        guard let tz = zone(b, &i), i == b.count else { return nil }
+        return Timestamp(year: y, month: mo, day: d, hour: h, minute: mi, second: s, millisecond: ms, offsetSeconds: tz)
     }
 
     /// Classic syslog `Jan  2 03:04:05` or `Jan 02 03:04:05`, with `year` supplied; also `Jan 02 2024 03:04:05`
@@ -179,18 +169,37 @@ package enum TimeParsing {
         return v
     }
 
+    /// One to `maxDigits` decimal digits at `i`, advancing `i` past them; nil (and `i` unchanged) if there are none.
+    static func number(_ b: Bytes, _ i: inout Int, maxDigits: Int) -> Int? {
+        var v = 0
+        let start = i
+        while i < b.count, i - start < maxDigits, b[i] >= 48 && b[i] <= 57 {
+            v = v * 10 + Int(b[i] - 48)
+            i += 1
+        }
+        return i > start ? v : nil
+    }
+
+    /// The digits of a fraction of a second at `i` (after its `.`), as milliseconds: digits past the third count
+    /// for nothing. Reads at most `maxDigits` digits and advances `i` past them; nil (and `i` unchanged) if there
+    /// are none.
+    static func milliseconds(_ b: Bytes, _ i: inout Int, maxDigits: Int = .max) -> Int? {
+        var ms = 0
+        var scale = 100
+        let start = i
+        while i < b.count, i - start < maxDigits, b[i] >= 48 && b[i] <= 57 {
+            ms += Int(b[i] - 48) * scale
+            scale /= 10
+            i += 1
+        }
+        return i > start ? ms : nil
+    }
+
     /// An optional `.fff…` or `,fff…` fraction at `i`, as milliseconds; advances `i`.
     private static func fraction(_ b: Bytes, _ i: inout Int) -> Int {
         guard i < b.count, b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: ",") else { return 0 }
         var j = i + 1
-        var ms = 0
-        var scale = 100
-        while j < b.count, b[j] >= 48 && b[j] <= 57 {
-            ms += Int(b[j] - 48) * scale
-            scale /= 10
-            j += 1
-        }
-        if j == i + 1 { return 0 }
+        guard let ms = milliseconds(b, &j) else { return 0 }
         i = j
         return ms
     }
@@ -203,8 +212,9 @@ package enum TimeParsing {
             i += 1
             return 0
         }
-        if c == 32, b.count - i == 4, b.sub((i + 1)..<(i + 4)).equalsCaseInsensitive("utc")
-            || b.sub((i + 1)..<(i + 4)).equalsCaseInsensitive("gmt")
+        if c == 32, b.count - i == 4,
+            b.sub((i + 1)..<(i + 4)).equalsCaseInsensitive("utc")
+                || b.sub((i + 1)..<(i + 4)).equalsCaseInsensitive("gmt")
         {
             i += 4
             return 0

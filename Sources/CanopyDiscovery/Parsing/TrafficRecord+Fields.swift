@@ -48,6 +48,21 @@ extension TrafficRecord {
     }
 
     /// Sets the method when present (upper-case as logged).
+    /// Sets the byte counters from their fields: an absent or placeholder field leaves its counter unset.
+    ///
+    /// - Returns: false when a present field is not a decimal number (the line is rejected as `badNumber`).
+    mutating func apply(bytesUp up: Bytes?, bytesDown down: Bytes?) -> Bool {
+        if let up, !up.isPlaceholder {
+            guard let value = up.decimal else { return false }
+            bytesUp = value
+        }
+        if let down, !down.isPlaceholder {
+            guard let value = down.decimal else { return false }
+            bytesDown = value
+        }
+        return true
+    }
+
     package mutating func apply(method: Bytes) {
         guard !method.isPlaceholder else { return }
         self.method = method.string

@@ -36,6 +36,9 @@ package struct DiscoveryReport: Sendable, Codable, Hashable {
         /// Final 0–10 score (nil: nothing known).
         package var score: Double?
         package var level: RiskLevel
+        /// Scored attributes with a known value, and how many there are (see ``RiskExplanation``).
+        package var knownAttributes: Int
+        package var scoredAttributes: Int
         package var tags: [String]
         package var traffic: TrafficCounters
         package var users: Int

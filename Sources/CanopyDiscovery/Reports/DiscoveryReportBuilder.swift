@@ -81,13 +81,16 @@ package struct DiscoveryReportBuilder: Sendable {
                 continue
             }
             let app = catalog.apps[Int(target)]
-            let score = scorer.score(appID: app.id)
-            let level = RiskLevel(score: score)
+            let explanation = scorer.explain(appID: app.id)
+            let score = explanation.score
+            let level = explanation.level
             apps.append(
                 DiscoveryReport.AppUsage(
                     id: app.id, name: app.name, category: app.category,
                     categoryName: catalog.category(id: app.category)?.name ?? app.category,
-                    score: score.map { ($0 * 10).rounded() / 10 }, level: level, tags: settings.tags(of: app.id),
+                    score: score.map { ($0 * 10).rounded() / 10 }, level: level,
+                    knownAttributes: explanation.knownAttributes, scoredAttributes: explanation.scoredAttributes,
+                    tags: settings.tags(of: app.id),
                     traffic: counters, users: appUsers[target]?.count ?? 0, sourceIPs: appIPs[target]?.count ?? 0))
             categoryTraffic[app.category, default: TrafficCounters()].add(counters)
             categoryApps[app.category, default: 0] += 1

@@ -27,6 +27,35 @@ package struct TrafficCounters: Sendable, Hashable, Codable {
         }
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case bytesUp, bytesDown, bytesTotal, transactions, blocked, firstSeen, lastSeen
+    }
+
+    /// `firstSeen`/`lastSeen` are left out while no record with a time was counted (never the placeholder extremes).
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(bytesUp, forKey: .bytesUp)
+        try c.encode(bytesDown, forKey: .bytesDown)
+        try c.encode(bytesTotal, forKey: .bytesTotal)
+        try c.encode(transactions, forKey: .transactions)
+        try c.encode(blocked, forKey: .blocked)
+        if firstSeen <= lastSeen {
+            try c.encode(firstSeen, forKey: .firstSeen)
+            try c.encode(lastSeen, forKey: .lastSeen)
+        }
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        bytesUp = try c.decode(Int64.self, forKey: .bytesUp)
+        bytesDown = try c.decode(Int64.self, forKey: .bytesDown)
+        bytesTotal = try c.decode(Int64.self, forKey: .bytesTotal)
+        transactions = try c.decode(Int64.self, forKey: .transactions)
+        blocked = try c.decode(Int64.self, forKey: .blocked)
+        firstSeen = try c.decodeIfPresent(Int64.self, forKey: .firstSeen) ?? .max
+        lastSeen = try c.decodeIfPresent(Int64.self, forKey: .lastSeen) ?? .min
+    }
+
     package mutating func add(_ other: TrafficCounters) {
         bytesUp &+= other.bytesUp
         bytesDown &+= other.bytesDown

@@ -14,7 +14,8 @@ private func edit(
     let catalog = try CatalogResources.load(override: options.catalog, settings: settings)
     let message = try change(&settings, catalog)
     let issues = CatalogValidator.validate(
-        try CatalogResources.load(override: options.catalog, settings: settings), settings: settings
+        try CatalogResources.load(override: options.catalog, settings: settings),
+        settings: settings
     ).filter { $0.severity == .error && $0.location.hasPrefix("discovery.yaml") }
     if let first = issues.first { throw CLIError("not saved: \(first.location): \(first.message)") }
     try directory.saveSettings(settings)
@@ -27,6 +28,33 @@ private func requireApp(_ id: String, _ catalog: AppCatalog) throws -> CatalogAp
     return app
 }
 
+/// The one implementation of `tag`, `sanction` and `unsanction`: puts `tag` on each of `apps` (catalog apps only)
+/// and audits it as `catalog.<command>` with the apps and `details`.
+///
+/// - Parameters:
+///   - tag: the tag to add.
+///   - apps: the app ids.
+///   - options: where the settings are.
+///   - command: the command's name, for the audit record.
+///   - details: what else the audit record holds.
+///   - message: what to print, given the app ids joined with commas.
+/// - Throws: ``CLIError`` for an unknown app or settings that do not validate, and any load or save error.
+private func addTag(
+    _ tag: String,
+    to apps: [String],
+    _ options: CatalogOptions,
+    command: String,
+    details: [String: String] = [:],
+    message: (String) -> String
+) throws {
+    var details = details
+    details["apps"] = apps.joined(separator: ",")
+    try edit(options, action: "catalog.\(command)", details: details) { s, c in
+        for app in apps { s.tag(try requireApp(app, c).id, with: tag) }
+        return message(apps.joined(separator: ", "))
+    }
+}
+
 /// `canopy catalog tag APP TAG`.
 struct CatalogTagCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "tag", abstract: "Add a tag to apps.")
@@ -35,14 +63,13 @@ struct CatalogTagCommand: AsyncParsableCommand {
     @OptionGroup var options: CatalogOptions
 
     func validate() throws {
-        guard DiscoverySettings.isValidTag(tag) else { throw ValidationError("a tag is lowercase letters, digits and dashes") }
+        guard DiscoverySettings.isValidTag(tag) else {
+            throw ValidationError("a tag is lowercase letters, digits and dashes")
+        }
     }
 
     func run() async throws {
-        try edit(options, action: "catalog.tag", details: ["tag": tag, "apps": apps.joined(separator: ",")]) { s, c in
-            for app in apps { s.tag(try requireApp(app, c).id, with: tag) }
-            return "tagged \(apps.joined(separator: ", ")) \(tag)"
-        }
+        try addTag(tag, to: apps, options, command: "tag", details: ["tag": tag]) { "tagged \($0) \(tag)" }
     }
 }
 
@@ -68,24 +95,22 @@ struct CatalogSanctionCommand: AsyncParsableCommand {
     @OptionGroup var options: CatalogOptions
 
     func run() async throws {
-        try edit(options, action: "catalog.sanction", details: ["apps": apps.joined(separator: ",")]) { s, c in
-            for app in apps { s.tag(try requireApp(app, c).id, with: DiscoverySettings.sanctioned) }
-            return "sanctioned \(apps.joined(separator: ", "))"
-        }
+        try addTag(DiscoverySettings.sanctioned, to: apps, options, command: "sanction") { "sanctioned \($0)" }
     }
 }
 
 /// `canopy catalog unsanction APP…`.
 struct CatalogUnsanctionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "unsanction", abstract: "Mark apps as unsanctioned (they go into block lists).")
+        commandName: "unsanction",
+        abstract: "Mark apps as unsanctioned (they go into block lists)."
+    )
     @Argument(help: "App ids.") var apps: [String]
     @OptionGroup var options: CatalogOptions
 
     func run() async throws {
-        try edit(options, action: "catalog.unsanction", details: ["apps": apps.joined(separator: ",")]) { s, c in
-            for app in apps { s.tag(try requireApp(app, c).id, with: DiscoverySettings.unsanctioned) }
-            return "unsanctioned \(apps.joined(separator: ", ")); `canopy blocklist --format …` writes the block list"
+        try addTag(DiscoverySettings.unsanctioned, to: apps, options, command: "unsanction") {
+            "unsanctioned \($0); `canopy blocklist --format …` writes the block list"
         }
     }
 }
@@ -93,7 +118,9 @@ struct CatalogUnsanctionCommand: AsyncParsableCommand {
 /// `canopy catalog override APP --score N --note TEXT` (or `--clear`).
 struct CatalogOverrideCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "override", abstract: "Set (or clear) a fixed risk score for an app, with a note saying why.")
+        commandName: "override",
+        abstract: "Set (or clear) a fixed risk score for an app, with a note saying why."
+    )
     @Argument(help: "App id.") var app: String
     @Option(help: "The score, 0–10.") var score: Double?
     @Option(help: "Why (required with --score).") var note: String?
@@ -130,7 +157,8 @@ struct CatalogWeightCommand: AsyncParsableCommand {
         commandName: "weight",
         abstract: "Set the weight of a risk attribute or group (ignored, low, medium, high, very-high).",
         discussion: "Use a group name (general, security, compliance, legal) or an attribute id (see `catalog show`). "
-            + "`--unknown ignore|penalize` sets whether unknown values are left out or count as 0.")
+            + "`--unknown ignore|penalize` sets whether unknown values are left out or count as 0."
+    )
     @Argument(help: "Attribute id or group name.") var name: String?
     @Argument(help: "ignored, low, medium, high or very-high; 'default' removes the tuning.") var weight: String?
     @Option(help: "ignore or penalize unknown values.") var unknown: String?
@@ -153,7 +181,9 @@ struct CatalogWeightCommand: AsyncParsableCommand {
         if let weight { details["weight"] = weight }
         if let unknown { details["unknown"] = unknown }
         try edit(options, action: "catalog.weight", details: details) { s, c in
-            if let unknown, let mode = ScoringSettings.UnknownValues(rawValue: unknown) { s.scoring.unknownValues = mode }
+            if let unknown, let mode = ScoringSettings.UnknownValues(rawValue: unknown) {
+                s.scoring.unknownValues = mode
+            }
             guard let name, let weight else { return "unknown values: \(s.scoring.unknownValues.rawValue)" }
             let w = RiskWeight(rawValue: weight)
             if let group = RiskGroup(rawValue: name) {
@@ -171,7 +201,9 @@ struct CatalogWeightCommand: AsyncParsableCommand {
 /// `canopy catalog custom-app add|remove`: the tenant's own apps.
 struct CatalogCustomAppCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "custom-app", abstract: "Add or remove a custom app (your own domains and IP ranges).")
+        commandName: "custom-app",
+        abstract: "Add or remove a custom app (your own domains and IP ranges)."
+    )
     @Argument(help: "add or remove.") var action: String
     @Argument(help: "App id (lowercase slug).") var id: String
     @Option(help: "Display name.") var name: String?
@@ -183,7 +215,9 @@ struct CatalogCustomAppCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard action == "add" || action == "remove" else { throw ValidationError("action is add or remove") }
-        guard CatalogValidator.isSlug(id) else { throw ValidationError("the id is lowercase letters, digits and dashes") }
+        guard CatalogValidator.isSlug(id) else {
+            throw ValidationError("the id is lowercase letters, digits and dashes")
+        }
         if action == "add" {
             guard name != nil, category != nil else { throw ValidationError("add needs --name and --category") }
             guard !domain.isEmpty || !ipRange.isEmpty else { throw ValidationError("add needs --domain or --ip-range") }
@@ -201,8 +235,14 @@ struct CatalogCustomAppCommand: AsyncParsableCommand {
             }
             s.customApps.append(
                 CatalogApp(
-                    id: id, name: name ?? id, category: category ?? "", domains: domain.map { $0.lowercased() },
-                    ipRanges: ipRange.isEmpty ? nil : ipRange, source: "custom"))
+                    id: id,
+                    name: name ?? id,
+                    category: category ?? "",
+                    domains: domain.map { $0.lowercased() },
+                    ipRanges: ipRange.isEmpty ? nil : ipRange,
+                    source: "custom"
+                )
+            )
             if let score { s.scoring.overrides[id] = ScoringSettings.Override(score: score, note: "custom app score") }
             return "added custom app \(id)"
         }
@@ -212,7 +252,9 @@ struct CatalogCustomAppCommand: AsyncParsableCommand {
 /// `canopy catalog settings`: the current tuning, tags and custom apps.
 struct CatalogSettingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "settings", abstract: "Show the discovery settings: weights, overrides, tags, custom apps.")
+        commandName: "settings",
+        abstract: "Show the discovery settings: weights, overrides, tags, custom apps."
+    )
     @OptionGroup var options: CatalogOptions
     @OptionGroup var output: TableOrJSONOption
 
@@ -223,14 +265,21 @@ struct CatalogSettingsCommand: AsyncParsableCommand {
             Console.out(try JSONOutput.string(settings))
             return
         }
-        var out = "Settings file: \(directory.settingsURL.path)\nUnknown values: \(settings.scoring.unknownValues.rawValue)\n"
-        out += "Group weights: " + RiskGroup.allCases.map { "\($0.rawValue)=\(settings.scoring.weight(of: $0).rawValue)" }
+        var out =
+            "Settings file: \(directory.settingsURL.path)\nUnknown values: \(settings.scoring.unknownValues.rawValue)\n"
+        out +=
+            "Group weights: "
+            + RiskGroup.allCases.map { "\($0.rawValue)=\(settings.scoring.weight(of: $0).rawValue)" }
             .joined(separator: " ") + "\n"
-        for (k, v) in settings.scoring.attributeWeights.sorted(by: { $0.key < $1.key }) { out += "Attribute weight: \(k)=\(v.rawValue)\n" }
+        for (k, v) in settings.scoring.attributeWeights.sorted(by: { $0.key < $1.key }) {
+            out += "Attribute weight: \(k)=\(v.rawValue)\n"
+        }
         for (k, v) in settings.scoring.overrides.sorted(by: { $0.key < $1.key }) {
             out += "Override: \(k) = \(Units.score(v.score)) (\(v.note))\n"
         }
-        for (k, v) in settings.tags.sorted(by: { $0.key < $1.key }) { out += "Tags: \(k): \(v.joined(separator: ", "))\n" }
+        for (k, v) in settings.tags.sorted(by: { $0.key < $1.key }) {
+            out += "Tags: \(k): \(v.joined(separator: ", "))\n"
+        }
         for app in settings.customApps { out += "Custom app: \(app.id) \(app.domains + (app.ipRanges ?? []))\n" }
         Console.out(out)
     }

@@ -24,11 +24,24 @@ struct DeanonymizeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = DataDirectory(path: data)
-        let anonymizer = try directory.anonymizer(create: false)
+        let anonymizer: Anonymizer
+        do {
+            anonymizer = try directory.anonymizer(create: false)
+        } catch {
+            // Every attempt is on record, also one against a directory without a (valid) key.
+            try directory.audit(
+                action: "deanonymize",
+                details: ["token": token, "justification": justification, "result": "no-key"]
+            )
+            throw error
+        }
         let name = anonymizer.name(for: token)
         try directory.audit(
             action: "deanonymize",
-            details: ["token": token, "justification": justification, "result": name == nil ? "not-resolved" : "resolved"])
+            details: [
+                "token": token, "justification": justification, "result": name == nil ? "not-resolved" : "resolved",
+            ]
+        )
         guard let name else { throw CLIError("'\(token)' is not a token made with this data directory's key") }
         if output == .json {
             Console.out(try JSONOutput.string(["token": token, "name": name]))

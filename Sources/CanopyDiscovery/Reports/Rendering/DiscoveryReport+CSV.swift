@@ -18,9 +18,12 @@ extension DiscoveryReport {
         let trafficHeaders = ["bytes_up", "bytes_down", "bytes_total", "transactions", "blocked", "first_seen", "last_seen"]
         switch section {
         case .apps:
-            rows.append(["app_id", "app", "category", "score", "risk_level", "tags", "users", "source_ips"] + trafficHeaders)
+            rows.append(
+                ["app_id", "app", "category", "score", "known_attributes", "scored_attributes", "risk_level", "tags",
+                    "users", "source_ips"] + trafficHeaders)
             for a in apps {
-                rows.append([a.id, a.name, a.categoryName, a.score.map(Units.oneDecimal) ?? "", a.level.rawValue,
+                rows.append([a.id, a.name, a.categoryName, a.score.map(Units.oneDecimal) ?? "",
+                    String(a.knownAttributes), String(a.scoredAttributes), a.level.rawValue,
                     a.tags.joined(separator: ";"), String(a.users), String(a.sourceIPs)] + t(a.traffic))
             }
         case .users:

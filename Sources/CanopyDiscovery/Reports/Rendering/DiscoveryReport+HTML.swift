@@ -17,9 +17,10 @@ extension DiscoveryReport {
         body += "</section>\n"
         body += tableSection(
             "Discovered apps (\(apps.count))",
-            ["App", "Category", "Score", "Risk", "Tags", "Traffic", "Up", "Down", "Transactions", "Users", "IPs"],
+            ["App", "Category", "Score", "Known", "Risk", "Tags", "Traffic", "Up", "Down", "Transactions", "Users", "IPs"],
             apps.map { a in
-                [a.name, a.categoryName, Units.score(a.score), a.level.rawValue, a.tags.joined(separator: ", "),
+                [a.name, a.categoryName, Units.score(a.score), "\(a.knownAttributes)/\(a.scoredAttributes)",
+                    a.level.rawValue, a.tags.joined(separator: ", "),
                     Units.bytes(a.traffic.bytesTotal), Units.bytes(a.traffic.bytesUp), Units.bytes(a.traffic.bytesDown),
                     String(a.traffic.transactions), String(a.users), String(a.sourceIPs)]
             })

@@ -14,18 +14,21 @@ extension DiscoveryReport {
         if anonymized { out += "User and device names are anonymized.\n" }
 
         var apps = TextTable(
-            headers: ["App", "Category", "Score", "Risk", "Tags", "Traffic", "Up", "Down", "Trans.", "Users", "IPs",
-                "Last seen"],
-            rightAligned: [2, 5, 6, 7, 8, 9, 10])
+            headers: ["App", "Category", "Score", "Known", "Risk", "Tags", "Traffic", "Up", "Down", "Trans.", "Users",
+                "IPs", "Last seen"],
+            rightAligned: [2, 3, 6, 7, 8, 9, 10, 11])
         for a in self.apps.prefix(maxRows) {
             apps.add([
-                a.name, a.categoryName, Units.score(a.score), a.level.rawValue, a.tags.joined(separator: ","),
+                a.name, a.categoryName, Units.score(a.score), "\(a.knownAttributes)/\(a.scoredAttributes)",
+                a.level.rawValue, a.tags.joined(separator: ","),
                 Units.bytes(a.traffic.bytesTotal), Units.bytes(a.traffic.bytesUp), Units.bytes(a.traffic.bytesDown),
                 String(a.traffic.transactions), String(a.users), String(a.sourceIPs),
                 a.traffic.lastSeen == .min ? "-" : String(isoDay(a.traffic.lastSeen)),
             ])
         }
-        out += section("Discovered apps (\(self.apps.count))", apps, more: self.apps.count - maxRows)
+        out += section(
+            "Discovered apps (\(self.apps.count)) — Known: scored risk attributes with a known value",
+            apps, more: self.apps.count - maxRows)
 
         var categories = TextTable(headers: ["Category", "Apps", "Users", "Traffic", "Trans."], rightAligned: [1, 2, 3, 4])
         for c in self.categories.prefix(maxRows) {
