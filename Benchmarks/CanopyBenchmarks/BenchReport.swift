@@ -30,7 +30,8 @@ struct BenchReport {
             let peak = Double(max(r.oneCore?.peakMemoryKB ?? 0, r.allCores?.peakMemoryKB ?? 0)) / 1024
             let ga = r.goaccess.map { Double(r.lines) / $0.seconds }
             let mk = r.mawk.map { Double(r.lines) / $0.seconds }
-            out += "| \(r.format) | \(r.lines) | \(f(mb, 0)) | \(f(one / 1e6)) | \(f(mb / (r.oneCore?.seconds ?? 1), 0)) | "
+            out +=
+                "| \(r.format) | \(r.lines) | \(f(mb, 0)) | \(f(one / 1e6)) | \(f(mb / (r.oneCore?.seconds ?? 1), 0)) | "
             out += "\(f(peak, 0)) | \(f(all / 1e6)) | \(f(mb / (r.allCores?.seconds ?? 1), 0)) | "
             out += "\(ga.map { f($0 / 1e3, 0) } ?? "–") | \(ga.map { f(one / $0, 1) + "×" } ?? "–") | "
             out += "\(mk.map { f($0 / 1e6) } ?? "–") | \(mk.map { f(one / $0, 2) + "×" } ?? "–") |\n"

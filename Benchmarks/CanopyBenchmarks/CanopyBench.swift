@@ -10,7 +10,8 @@ struct CanopyBench: ParsableCommand {
         commandName: "canopy-bench",
         abstract: "Benchmarks Cloud Discovery against GoAccess and mawk on generated logs.",
         subcommands: [Generate.self, Run.self, Lookups.self],
-        defaultSubcommand: Run.self)
+        defaultSubcommand: Run.self
+    )
 
     /// `canopy-bench generate`.
     struct Generate: ParsableCommand {
@@ -42,7 +43,8 @@ struct CanopyBench: ParsableCommand {
         @Option(help: "Where generated logs and outputs go.") var dir: String = "bench-out"
         @Option(parsing: .upToNextOption, help: "Line counts.") var lines: [Int] = [1_000_000]
         @Option(parsing: .upToNextOption, help: "Formats.") var formats: [String] = LogFormat.allCases.map(\.rawValue)
-        @Option(help: "Worker threads for the all-cores run.") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+        @Option(help: "Worker threads for the all-cores run.") var jobs: Int = ProcessInfo.processInfo
+            .activeProcessorCount
         @Option(help: "The catalog directory (for the lookup benchmark).")
         var catalog: String = "Sources/canopy/Resources/catalog"
 
@@ -51,7 +53,9 @@ struct CanopyBench: ParsableCommand {
             var report = BenchReport(cores: jobs)
             for n in lines {
                 for name in formats {
-                    guard let format = LogFormat(rawValue: name) else { throw ValidationError("unknown format \(name)") }
+                    guard let format = LogFormat(rawValue: name) else {
+                        throw ValidationError("unknown format \(name)")
+                    }
                     let path = "\(dir)/\(name)-\(n).log"
                     if !FileManager.default.fileExists(atPath: path) {
                         FileHandle.standardError.write(Data("generating \(path)\n".utf8))
@@ -70,10 +74,16 @@ struct CanopyBench: ParsableCommand {
             let json = "\(dir)/\(format.rawValue)-\(lines).json"
             for jobs in [1, self.jobs] {
                 let m = Spawn.run(
-                    [canopy, "discover", path, "--format", format.parserID, "--jobs", String(jobs), "--output", "json",
-                        "--quiet", "--data", "\(dir)/data"],
-                    stdoutPath: json)
-                guard m.exitStatus == 0 else { throw ValidationError("canopy failed on \(path) (exit \(m.exitStatus))") }
+                    [
+                        canopy, "discover", path, "--format", format.parserID, "--jobs", String(jobs), "--output",
+                        "json",
+                        "--quiet", "--data", "\(dir)/data",
+                    ],
+                    stdoutPath: json
+                )
+                guard m.exitStatus == 0 else {
+                    throw ValidationError("canopy failed on \(path) (exit \(m.exitStatus))")
+                }
                 let records = try recordCount(json)
                 guard records >= lines * 99 / 100 else {
                     throw ValidationError("canopy parsed only \(records) of \(lines) lines of \(path)")

@@ -44,19 +44,22 @@ enum LogFormat: String, CaseIterable {
         let user = r.user ?? "-"
         switch self {
         case .squid:
-            let code = r.blocked ? "TCP_DENIED/403" : (url.hasSuffix(":443") ? "TCP_TUNNEL/200" : "TCP_MISS/\(r.status)")
+            let code =
+                r.blocked ? "TCP_DENIED/403" : (url.hasSuffix(":443") ? "TCP_TUNNEL/200" : "TCP_MISS/\(r.status)")
             let method = url.hasSuffix(":443") ? "CONNECT" : r.method
             let hier = r.blocked ? "HIER_NONE/-" : "HIER_DIRECT/\(isIP ? r.host : r.serverIP)"
             return "\(r.time).\(ms) \(pad(5 + r.milliseconds % 900, 6, " ")) \(r.clientIP) \(code) \(r.bytesDown) "
                 + "\(method) \(url) \(user) \(hier) text/html"
         case .combined:
             let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-            let date = "\(pad(c.day, 2))/\(months[c.month - 1])/\(c.year):\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)) +0000"
+            let date =
+                "\(pad(c.day, 2))/\(months[c.month - 1])/\(c.year):\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)) +0000"
             let target = url.hasSuffix(":443") ? "CONNECT \(url)" : "\(r.method) \(url)"
             return "\(r.clientIP) - \(user) [\(date)] \"\(target) HTTP/1.1\" \(r.status) \(r.bytesDown) \"-\" "
                 + "\"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36\""
         case .panos:
-            let ts = "\(c.year)/\(pad(c.month, 2))/\(pad(c.day, 2)) \(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))"
+            let ts =
+                "\(c.year)/\(pad(c.month, 2))/\(pad(c.day, 2)) \(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))"
             let dst = isIP ? r.host : r.serverIP
             let action = r.blocked ? "deny" : "allow"
             let panUser = r.user.map { "corp\\\($0)" } ?? ""
@@ -71,7 +74,8 @@ enum LogFormat: String, CaseIterable {
             let dst = isIP ? r.host : r.serverIP
             let hostPart = isIP ? "" : " hostname=\"\(r.host)\""
             let userPart = r.user.map { " user=\"\($0)\"" } ?? ""
-            return "date=\(date) time=\(time) devname=\"FGT60F\" devid=\"FGT60FTK2109ABCD\" eventtime=\(r.time)\(ms)000000 "
+            return
+                "date=\(date) time=\(time) devname=\"FGT60F\" devid=\"FGT60FTK2109ABCD\" eventtime=\(r.time)\(ms)000000 "
                 + "tz=\"+0000\" logid=\"0000000013\" type=\"traffic\" subtype=\"forward\" level=\"notice\" vd=\"root\" "
                 + "srcip=\(r.clientIP) srcport=\(40000 + index % 20000) srcintf=\"internal\" dstip=\(dst) "
                 + "dstport=\(r.port) dstintf=\"wan1\" sessionid=\(index) proto=6 action=\"\(r.blocked ? "deny" : "close")\" "
@@ -81,7 +85,8 @@ enum LogFormat: String, CaseIterable {
             let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
             let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
             let weekday = days[Int((r.time / 86_400) % 7)]
-            let date = "\(weekday) \(months[c.month - 1]) \(pad(c.day, 2)) \(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)) \(c.year)"
+            let date =
+                "\(weekday) \(months[c.month - 1]) \(pad(c.day, 2)) \(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)) \(c.year)"
             let zuser = r.user.map { "\($0)@acme.example" } ?? "None"
             let dst = isIP ? r.host : r.serverIP
             return "\"\(date)\",\"\(zuser)\",\"\(r.secure ? "HTTPS" : "HTTP")\",\"\(r.host)\(r.path)\","
@@ -105,7 +110,8 @@ enum LogFormat: String, CaseIterable {
         case .zeek:
             let sni = isIP ? "-" : r.host
             let dst = isIP ? r.host : r.serverIP
-            return "\(r.time).\(ms)123\tC\(String(index, radix: 36))x\t\(r.clientIP)\t\(40000 + index % 20000)\t\(dst)\t"
+            return
+                "\(r.time).\(ms)123\tC\(String(index, radix: 36))x\t\(r.clientIP)\t\(40000 + index % 20000)\t\(dst)\t"
                 + "\(r.port)\tTLSv13\tTLS_AES_128_GCM_SHA256\tx25519\t\(sni)\tF\t-\th2\tT"
         }
     }

@@ -20,8 +20,12 @@ func lookupBenchmark(catalogDirectory: String, count: Int) throws -> LookupResul
     func read(_ name: String) throws -> Data { try Data(contentsOf: dir.appendingPathComponent(name)) }
     let catalog = try AppCatalog.load(
         AppCatalog.Files(
-            categories: try read("categories.json"), apps: try read("apps.jsonl"),
-            attributes: try read("attributes.json"), risk: try read("risk.jsonl")))
+            categories: try read("categories.json"),
+            apps: try read("apps.jsonl"),
+            attributes: try read("attributes.json"),
+            risk: try read("risk.jsonl")
+        )
+    )
     let buildStart = DispatchTime.now().uptimeNanoseconds
     let matcher = AppMatcher(catalog: catalog)
     let buildNanos = DispatchTime.now().uptimeNanoseconds - buildStart
@@ -46,6 +50,10 @@ func lookupBenchmark(catalogDirectory: String, count: Int) throws -> LookupResul
     }
     let nanos = DispatchTime.now().uptimeNanoseconds - start
     return LookupResult(
-        apps: catalog.apps.count, rules: matcher.ruleCount, buildMilliseconds: Double(buildNanos) / 1e6,
-        lookupsPerSecond: Double(done) / (Double(nanos) / 1e9), hits: hits)
+        apps: catalog.apps.count,
+        rules: matcher.ruleCount,
+        buildMilliseconds: Double(buildNanos) / 1e6,
+        lookupsPerSecond: Double(done) / (Double(nanos) / 1e9),
+        hits: hits
+    )
 }

@@ -33,7 +33,11 @@ enum Spawn {
         let elapsed = Date().timeIntervalSince(start)
         let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
         return Measurement(
-            seconds: elapsed, userSeconds: user, peakMemoryKB: Int(usage.ru_maxrss), exitStatus: (status >> 8) & 0xFF)
+            seconds: elapsed,
+            userSeconds: user,
+            peakMemoryKB: Int(usage.ru_maxrss),
+            exitStatus: (status >> 8) & 0xFF
+        )
     }
 
     /// The full path of a command on PATH.

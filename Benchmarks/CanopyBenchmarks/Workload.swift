@@ -100,7 +100,8 @@ struct Workload {
             bytesUp: up,
             bytesDown: down,
             blocked: blocked,
-            secure: secure)
+            secure: secure
+        )
     }
 }
 

@@ -91,11 +91,19 @@ package struct DiscoveryRunner: Sendable {
         return result
     }
 
-    private func runStreaming(_ input: LogInput, into result: inout Result, bytesRead: borrowing Atomic<Int64>)
+    private func runStreaming(
+        _ input: LogInput,
+        into result: inout Result,
+        bytesRead: borrowing Atomic<Int64>
+    )
         throws
     {
         var ingest = InputIngest(
-            source: input.name, context: options.context, parser: options.parser, candidates: options.candidates)
+            source: input.name,
+            context: options.context,
+            parser: options.parser,
+            candidates: options.candidates
+        )
         var aggregator = result.aggregator
         result.aggregator = DiscoveryAggregator(matcher: matcher)  // Keep the aggregator uniquely referenced.
         defer { result.aggregator = aggregator }
@@ -113,24 +121,41 @@ package struct DiscoveryRunner: Sendable {
         case .chosen(let id, let confidence):
             result.sources.append(
                 DiscoveryReport.Source(
-                    name: ingest.source, parser: id, confidence: confidence, statistics: ingest.statistics))
+                    name: ingest.source,
+                    parser: id,
+                    confidence: confidence,
+                    statistics: ingest.statistics
+                )
+            )
         case .unrecognized(let closest):
             result.failures.append(
                 Failure(
-                    source: ingest.source, reason: "no known format reads this input",
-                    closestFormats: closest.map(\.parserID)))
+                    source: ingest.source,
+                    reason: "no known format reads this input",
+                    closestFormats: closest.map(\.parserID)
+                )
+            )
         case nil:
             result.failures.append(Failure(source: ingest.source, reason: "empty input", closestFormats: []))
         }
     }
 
     /// Splits a plain file at line boundaries into one range per job, parses the ranges in parallel and merges.
-    private func runSplit(_ input: LogInput, size: Int64, into result: inout Result, bytesRead: borrowing Atomic<Int64>)
+    private func runSplit(
+        _ input: LogInput,
+        size: Int64,
+        into result: inout Result,
+        bytesRead: borrowing Atomic<Int64>
+    )
         throws
     {
         // Sniff on the head of the file.
         var probe = InputIngest(
-            source: input.name, context: options.context, parser: options.parser, candidates: options.candidates)
+            source: input.name,
+            context: options.context,
+            parser: options.parser,
+            candidates: options.candidates
+        )
         var scratch = DiscoveryAggregator(matcher: matcher)
         try LogInput.readFile(input.path, chunkSize: 1 << 20, to: min(size, 4 << 20)) { chunk in
             probe.feed(chunk, into: &scratch)
@@ -161,7 +186,10 @@ package struct DiscoveryRunner: Sendable {
             var aggregator = DiscoveryAggregator(matcher: matcher)
             do {
                 try LogInput.readFile(
-                    input.path, chunkSize: 1 << 20, from: boundaries[part], to: boundaries[part + 1]
+                    input.path,
+                    chunkSize: 1 << 20,
+                    from: boundaries[part],
+                    to: boundaries[part + 1]
                 ) { chunk in
                     splitter.feed(chunk) { event in
                         if let record = session.consume(event) { aggregator.add(record) }
@@ -195,7 +223,8 @@ package struct DiscoveryRunner: Sendable {
         }
         result.aggregator = merged
         result.sources.append(
-            DiscoveryReport.Source(name: input.name, parser: parserID, confidence: confidence, statistics: statistics))
+            DiscoveryReport.Source(name: input.name, parser: parserID, confidence: confidence, statistics: statistics)
+        )
     }
 
     /// Byte offsets that cut the file into `parts` ranges, each ending just after a newline.
@@ -227,11 +256,19 @@ extension ParseStatistics {
         guard offset != 0 else { return self }
         var copy = self
         for (reason, var tally) in copy.rejected {
-            tally.firstLines = tally.firstLines.map { var d = $0; d.line += offset; return d }
+            tally.firstLines = tally.firstLines.map {
+                var d = $0
+                d.line += offset
+                return d
+            }
             copy.rejected[reason] = tally
         }
         for (reason, var tally) in copy.ignored {
-            tally.firstLines = tally.firstLines.map { var d = $0; d.line += offset; return d }
+            tally.firstLines = tally.firstLines.map {
+                var d = $0
+                d.line += offset
+                return d
+            }
             copy.ignored[reason] = tally
         }
         return copy

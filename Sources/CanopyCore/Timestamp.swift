@@ -13,11 +13,9 @@ package struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringC
         self.millisecondsSinceEpoch = secondsSinceEpoch &* 1000
     }
 
-    /// Builds a timestamp from calendar fields, rejecting impossible dates.
-    ///
-    /// - Parameters:
-    ///   - offsetSeconds: the local time's offset from UTC (east positive); subtracted to get UTC.
-    /// - Returns: nil for an impossible date or time (month 13, February 30, hour 25, years outside 1970–9999).
+    /// Builds a timestamp from calendar fields; nil for an impossible date or time (month 13, February 30, hour 25,
+    /// years outside 1970–9999). `offsetSeconds` is the local time's offset from UTC (east positive), subtracted
+    /// to get UTC.
     package init?(
         year: Int,
         month: Int,

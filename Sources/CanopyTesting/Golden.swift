@@ -13,7 +13,8 @@ package enum Golden {
         let expected = try? String(contentsOf: url, encoding: .utf8)
         if isRecording || expected == nil {
             try? actual.write(to: url, atomically: true, encoding: .utf8)
-            return expected == nil ? "recorded missing golden file \(url.lastPathComponent); check it and run again" : nil
+            return expected == nil
+                ? "recorded missing golden file \(url.lastPathComponent); check it and run again" : nil
         }
         guard let expected, expected != actual else { return nil }
         return "\(url.lastPathComponent) differs (re-record with CANOPY_RECORD_GOLDEN=1):\n"

@@ -11,7 +11,8 @@ import Testing
     static func report(_ paths: [String], catalog: AppCatalog) -> (DiscoveryReport, DiscoveryRunner.Result) {
         let result = DiscoveryRunner(matcher: AppMatcher(catalog: catalog), options: .init(jobs: 2)).run(paths: paths)
         let report = DiscoveryReportBuilder(
-            catalog: catalog, settings: DiscoverySettings(),
+            catalog: catalog,
+            settings: DiscoverySettings(),
             scorer: RiskScorer(catalog: catalog, settings: ScoringSettings(), currentYear: 2026)
         ).build(result.aggregator, sources: result.sources, generatedAt: Timestamp(secondsSinceEpoch: 0))
         return (report, result)
@@ -21,7 +22,8 @@ import Testing
 
     @Test(
         .enabled(if: zeekData != nil, "../shared/data is absent: the Zeek interop data comes from there (CI has it)"),
-        arguments: [("zeek-default/ssl.log.gz", "zeek.ssl_tsv"), ("zeek-json/ssl.json.gz", "zeek.ssl_json")])
+        arguments: [("zeek-default/ssl.log.gz", "zeek.ssl_tsv"), ("zeek-json/ssl.json.gz", "zeek.ssl_json")]
+    )
     func zeekSSLLogsAttributeSNIsToTheirApps(file: String, parser: String) throws {
         let dir = try #require(Self.zeekData)
         let catalog = try #require(try TestCatalog.shipped())
@@ -35,7 +37,8 @@ import Testing
         #expect(source.statistics.records == 49_474)
         let apps = Dictionary(report.apps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         // SNI counts from the file itself (`zcat ssl.log.gz | cut -f10 | sort | uniq -c`).
-        #expect(apps["github"].map { $0.traffic.transactions >= 39 + 40 + 55 } == true)  // github.com, api., assets-cdn.
+        // github.com, api.github.com, assets-cdn.github.com.
+        #expect(apps["github"].map { $0.traffic.transactions >= 39 + 40 + 55 } == true)
         #expect(apps["youtube"].map { $0.traffic.transactions >= 49 } == true)
         #expect(apps["facebook"].map { $0.traffic.transactions >= 40 } == true)
         #expect(apps["duckduckgo"].map { $0.traffic.transactions >= 40 + 36 } == true)
@@ -71,7 +74,8 @@ import Testing
 
     @Test(
         .enabled(if: squidLogs != nil, "set CANOPY_SQUID_LOGS: scripts/test.sh runs a real Squid first"),
-        arguments: [("access-native.log", "squid.native"), ("access-combined.log", "squid.common")])
+        arguments: [("access-native.log", "squid.native"), ("access-combined.log", "squid.common")]
+    )
     func realSquidLogsAttributeEveryRequest(file: String, parser: String) throws {
         let dir = try #require(Self.squidLogs)
         let catalog = try #require(try TestCatalog.shipped())

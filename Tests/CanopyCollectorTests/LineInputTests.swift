@@ -10,11 +10,14 @@ import ZIPFoundation
 /// across cores gives the same result as one pass.
 @Suite struct LineInputTests {
     static func squidLines(_ count: Int, start: Int = 0) -> String {
-        let hosts = ["www.dropbox.com", "teams.microsoft.com", "login.microsoft.com", "unknown.example.org", "10.1.1.1"]
+        let hosts = [
+            "www.dropbox.com", "teams.microsoft.com", "login.microsoft.com", "unknown.example.org", "10.1.1.1",
+        ]
         var out = ""
         for i in start..<(start + count) {
             let host = hosts[i % hosts.count]
-            out += "\(1_700_000_000 + i).000 5 10.0.\(i % 7).\(i % 200) TCP_MISS/200 \(100 + i) GET https://\(host)/p\(i) "
+            out +=
+                "\(1_700_000_000 + i).000 5 10.0.\(i % 7).\(i % 200) TCP_MISS/200 \(100 + i) GET https://\(host)/p\(i) "
             out += "user\(i % 13) HIER_DIRECT/1.2.3.4 text/html\n"
         }
         return out
@@ -35,10 +38,13 @@ import ZIPFoundation
 
     static func summary(_ r: DiscoveryRunner.Result) -> [String] {
         let report = DiscoveryReportBuilder(
-            catalog: TestCatalog.small(), settings: DiscoverySettings(),
+            catalog: TestCatalog.small(),
+            settings: DiscoverySettings(),
             scorer: RiskScorer(catalog: TestCatalog.small(), settings: ScoringSettings(), currentYear: 2026)
         ).build(r.aggregator, sources: [], generatedAt: Timestamp(secondsSinceEpoch: 0))
-        return report.apps.map { "\($0.id) \($0.traffic.transactions) \($0.traffic.bytesDown) \($0.users) \($0.sourceIPs)" }
+        return report.apps.map {
+            "\($0.id) \($0.traffic.transactions) \($0.traffic.bytesDown) \($0.users) \($0.sourceIPs)"
+        }
             + report.unknownDestinations.map { "\($0.destination) \($0.traffic.transactions)" }
             + ["private \(report.privateTraffic.transactions)"]
     }
@@ -64,7 +70,10 @@ import ZIPFoundation
         // A zip holding the log in two parts, one of them gzipped.
         let partA = dir.appendingPathComponent("zipsrc/a.log")
         let partB = dir.appendingPathComponent("zipsrc/b.log")
-        try FileManager.default.createDirectory(at: partA.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: partA.deletingLastPathComponent(),
+            withIntermediateDirectories: true
+        )
         try Self.squidLines(1000).write(to: partA, atomically: true, encoding: .utf8)
         try Self.squidLines(2000, start: 1000).write(to: partB, atomically: true, encoding: .utf8)
         try gzip(partB)
@@ -106,7 +115,11 @@ import ZIPFoundation
         let badGzip = dir.appendingPathComponent("bad.gz")
         try Data([0x1F, 0x8B, 0x08, 0x00, 0x01, 0x02, 0x03, 0x04, 0xFF, 0xFF, 0xFF]).write(to: badGzip)
         let noise = dir.appendingPathComponent("noise.txt")
-        try String(repeating: "lorem ipsum dolor sit amet\n", count: 30).write(to: noise, atomically: true, encoding: .utf8)
+        try String(repeating: "lorem ipsum dolor sit amet\n", count: 30).write(
+            to: noise,
+            atomically: true,
+            encoding: .utf8
+        )
         let result = Self.run([good.path, dir.appendingPathComponent("missing.log").path, badGzip.path, noise.path])
         #expect(result.sources.map(\.name) == [good.path])
         let reasons = result.failures.map(\.source)

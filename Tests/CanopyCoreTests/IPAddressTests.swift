@@ -13,7 +13,9 @@ import Testing
         #expect(address.description == expected)
     }
 
-    @Test(arguments: ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1..2.3", "1:2:3:4:5:6:7:8:9", "1::2::3", "gg::1", ":1", "1:"])
+    @Test(arguments: [
+        "", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1..2.3", "1:2:3:4:5:6:7:8:9", "1::2::3", "gg::1", ":1", "1:",
+    ])
     func rejectsMalformedAddresses(input: String) {
         #expect(IPAddress(input) == nil)
     }

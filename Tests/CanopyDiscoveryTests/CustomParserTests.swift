@@ -52,7 +52,8 @@ import Testing
             31/02/2024 03:04:06 +0100,10.0.0.6,bob,mega.nz,5,10,blocked
             02/01/2024 03:04:06 +0100,10.0.0.999,bob,mega.nz,5,10,blocked
             02/01/2024 03:04:06 +0100,10.0.0.6,bob,mega.nz,lots,10,blocked
-            """)
+            """
+        )
         #expect(run.records.count == 2)
         let first = try #require(run.records.first?.record)
         #expect(first.time?.description == "2024-01-02T02:04:05.000Z")
@@ -60,7 +61,11 @@ import Testing
         #expect(first.bytesUp == 100 && first.bytesDown == 2000 && first.action == .allowed)
         #expect(run.records.last?.record.user == "Smith, Bob")
         #expect(run.records.last?.record.action == .blocked)
-        #expect(run.diagnostics.map(\.reason) == ["header-or-comment", "header-or-comment", "bad-timestamp", "bad-ip-address", "bad-number"])
+        #expect(
+            run.diagnostics.map(\.reason) == [
+                "header-or-comment", "header-or-comment", "bad-timestamp", "bad-ip-address", "bad-number",
+            ]
+        )
     }
 
     @Test func csvWithoutHeaderUsesColumnsPositionsAndSeparateDateAndTime() throws {
@@ -72,7 +77,10 @@ import Testing
     }
 
     @Test func keyValueMapsKeys() throws {
-        let run = try run(Self.keyValue, "ts:1700000000;src:10.0.0.1;dst:52.1.2.3;u:https://box.com/x;act:drop;code:403\n")
+        let run = try run(
+            Self.keyValue,
+            "ts:1700000000;src:10.0.0.1;dst:52.1.2.3;u:https://box.com/x;act:drop;code:403\n"
+        )
         let r = try #require(run.records.first?.record)
         #expect(r.destinationIP == IPAddress("52.1.2.3"))
         #expect(r.destinationHost == "box.com")

@@ -24,11 +24,16 @@ import Testing
         Array(Self.log.utf8).withUnsafeBufferPointer { ingest.feed($0, into: &aggregator) }
         ingest.finish(into: &aggregator)
         let source = DiscoveryReport.Source(
-            name: "test.log", parser: "squid.native", confidence: 1, statistics: ingest.statistics)
+            name: "test.log",
+            parser: "squid.native",
+            confidence: 1,
+            statistics: ingest.statistics
+        )
         var settings = DiscoverySettings()
         settings.tag("dropbox", with: "sanctioned")
         return DiscoveryReportBuilder(
-            catalog: catalog, settings: settings,
+            catalog: catalog,
+            settings: settings,
             scorer: RiskScorer(catalog: catalog, settings: settings.scoring, currentYear: 2026),
             pseudonymize: pseudonymize
         ).build(aggregator, sources: [source], generatedAt: Timestamp(secondsSinceEpoch: 1_800_000_000))
@@ -98,7 +103,10 @@ import Testing
         // Token length does not reveal the name's length (names up to 15 bytes give the same length).
         #expect(anonymizer.token(for: "al").count == anonymizer.token(for: "maximilian.x").count)
         #expect(anonymizer.name(for: anonymizer.token(for: "")) == "")
-        #expect(anonymizer.name(for: anonymizer.token(for: String(repeating: "z", count: 16))) == String(repeating: "z", count: 16))
+        #expect(
+            anonymizer.name(for: anonymizer.token(for: String(repeating: "z", count: 16)))
+                == String(repeating: "z", count: 16)
+        )
     }
 
     @Test func mergingAggregatorsEqualsOneAggregator() {
@@ -116,8 +124,10 @@ import Testing
         // Merge in reverse so interned ids differ from the single pass.
         second.merge(first)
         let builder = DiscoveryReportBuilder(
-            catalog: catalog, settings: DiscoverySettings(),
-            scorer: RiskScorer(catalog: catalog, settings: ScoringSettings(), currentYear: 2026))
+            catalog: catalog,
+            settings: DiscoverySettings(),
+            scorer: RiskScorer(catalog: catalog, settings: ScoringSettings(), currentYear: 2026)
+        )
         let t = Timestamp(secondsSinceEpoch: 0)
         #expect(builder.build(whole, sources: [], generatedAt: t) == builder.build(second, sources: [], generatedAt: t))
     }

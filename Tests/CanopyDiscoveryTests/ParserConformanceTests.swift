@@ -26,7 +26,9 @@ import Testing
         let ids = BuiltinParsers.all.map { $0.descriptor.id }
         #expect(Set(ids).count == ids.count, "duplicate parser ids")
         for id in ids {
-            let allowed = id.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 95 }
+            let allowed = id.utf8.allSatisfy {
+                ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 95
+            }
             #expect(allowed && id.contains("."), "parser id \(id) must be lowercase vendor.format")
         }
     }
@@ -35,14 +37,20 @@ import Testing
         let folders = try FileManager.default.contentsOfDirectory(atPath: FixturePaths.discoveryFixtures.path)
             .filter { !$0.hasPrefix(".") && !$0.hasPrefix("_") }
         let ids = Set(BuiltinParsers.all.map { $0.descriptor.id })
-        #expect(Set(folders).subtracting(ids).isEmpty, "fixture folders without a parser: \(Set(folders).subtracting(ids))")
+        #expect(
+            Set(folders).subtracting(ids).isEmpty,
+            "fixture folders without a parser: \(Set(folders).subtracting(ids))"
+        )
         #expect(ids.subtracting(folders).isEmpty, "parsers without fixtures: \(ids.subtracting(folders))")
     }
 
     @Test func declaredFieldsAreInTheFieldCatalog() {
         for type in BuiltinParsers.all {
             for field in type.descriptor.fields {
-                #expect(FieldCatalog.trafficIDs.contains(field), "\(type.descriptor.id) declares unknown field \(field)")
+                #expect(
+                    FieldCatalog.trafficIDs.contains(field),
+                    "\(type.descriptor.id) declares unknown field \(field)"
+                )
             }
         }
     }
@@ -91,7 +99,8 @@ import Testing
             for chunk in [1, 2, 3, 7, 64] {
                 #expect(
                     ParserRun.run(type, data: data, chunkSize: chunk) == reference,
-                    "\(id) \(name): chunks of \(chunk) bytes change the output")
+                    "\(id) \(name): chunks of \(chunk) bytes change the output"
+                )
             }
         }
     }
@@ -117,7 +126,8 @@ import Testing
             best.parserID == id
                 || (best.records == own.records && best.confidence == own.confidence
                     && best.fieldsPerRecord == own.fieldsPerRecord),
-            "sniffing \(id)'s fixture picked \(best.parserID): \(ranking.prefix(3))")
+            "sniffing \(id)'s fixture picked \(best.parserID): \(ranking.prefix(3))"
+        )
     }
 
     @Test(arguments: parserIDs)

@@ -11,7 +11,10 @@ import Testing
         let document = try String(contentsOf: url, encoding: .utf8)
         var updated = document
         for (section, content) in [("FORMATS", ReferenceDocs.formats()), ("FIELDS", ReferenceDocs.fields())] {
-            updated = try #require(ReferenceDocs.replacing(section, in: updated, with: content), "\(section) markers missing")
+            updated = try #require(
+                ReferenceDocs.replacing(section, in: updated, with: content),
+                "\(section) markers missing"
+            )
         }
         if Golden.isRecording {
             try updated.write(to: url, atomically: true, encoding: .utf8)
@@ -19,6 +22,7 @@ import Testing
         }
         #expect(
             updated == document,
-            "docs/discovery.md is stale: run `canopy docs formats --update docs/discovery.md` (and fields)")
+            "docs/discovery.md is stale: run `canopy docs formats --update docs/discovery.md` (and fields)"
+        )
     }
 }

@@ -28,7 +28,10 @@ import Testing
 
     @Test func unknownValuesCanCountAgainst() {
         let scorer = RiskScorer(
-            catalog: catalog, settings: ScoringSettings(unknownValues: .penalize), currentYear: 2026)
+            catalog: catalog,
+            settings: ScoringSettings(unknownValues: .penalize),
+            currentYear: 2026
+        )
         let e = scorer.explain(appID: "dropbox")
         // legal: data-ownership unknown → 0; security: latest-breach unknown → 0 (medium 2).
         let legal = e.groups.first { $0.group == .legal }
@@ -57,8 +60,10 @@ import Testing
         #expect(overridden.level == .high)
     }
 
-    @Test(arguments: [(nil as Double?, RiskLevel.unscored), (0, .high), (4.4, .high), (4.5, .medium), (7.4, .medium),
-        (7.5, .low), (10, .low)])
+    @Test(arguments: [
+        (nil as Double?, RiskLevel.unscored), (0, .high), (4.4, .high), (4.5, .medium), (7.4, .medium),
+        (7.5, .low), (10, .low),
+    ])
     func levelsFollowTheDocumentedBands(score: Double?, level: RiskLevel) {
         #expect(RiskLevel(score: score) == level)
     }

@@ -42,7 +42,10 @@ package struct Anonymizer: Sendable {
         guard token.hasPrefix(Self.prefix), let raw = Base32.decode(String(token.dropFirst(Self.prefix.count))),
             raw.count >= 16, let nonce = try? AES.GCM._SIV.Nonce(data: Self.nonce),
             let box = try? AES.GCM._SIV.SealedBox(
-                nonce: nonce, ciphertext: raw.prefix(raw.count - 16), tag: raw.suffix(16)),
+                nonce: nonce,
+                ciphertext: raw.prefix(raw.count - 16),
+                tag: raw.suffix(16)
+            ),
             let plain = try? AES.GCM._SIV.open(box, using: key), let name = Self.unpad(plain)
         else { return nil }
         return String(decoding: name, as: UTF8.self)

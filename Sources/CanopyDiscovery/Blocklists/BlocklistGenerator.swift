@@ -23,8 +23,12 @@ package struct BlocklistEntry: Sendable, Hashable, Codable {
             Array(Set(list.compactMap { Punycode.asciiHost($0) }.map { $0.lowercased() })).sorted()
         }
         self.init(
-            appID: app.id, appName: app.name, domains: ascii(app.domains), hosts: ascii(app.hosts ?? []),
-            ipRanges: (app.ipRanges ?? []).sorted())
+            appID: app.id,
+            appName: app.name,
+            domains: ascii(app.domains),
+            hosts: ascii(app.hosts ?? []),
+            ipRanges: (app.ipRanges ?? []).sorted()
+        )
     }
 }
 

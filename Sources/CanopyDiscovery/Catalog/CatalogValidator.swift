@@ -40,7 +40,8 @@ package enum CatalogValidator {
                 if let owner = domainOwner[ascii], owner != app.id {
                     let sev: Issue.Severity = app.source == "custom" ? .warning : .error
                     issues.append(
-                        Issue(severity: sev, location: location, message: "domain \(ascii) also belongs to \(owner)"))
+                        Issue(severity: sev, location: location, message: "domain \(ascii) also belongs to \(owner)")
+                    )
                 } else {
                     domainOwner[ascii] = app.id
                 }
@@ -50,8 +51,12 @@ package enum CatalogValidator {
         let attributes = Dictionary(catalog.attributes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         if attributes.count != catalog.attributes.count { error("attributes.json", "duplicate attribute ids") }
         for a in catalog.attributes {
-            if a.kind == .boolean && a.good == nil { error("attributes.json:\(a.id)", "boolean attribute without 'good'") }
-            if a.kind == .level && (a.levels ?? [:]).isEmpty { error("attributes.json:\(a.id)", "level attribute without levels") }
+            if a.kind == .boolean && a.good == nil {
+                error("attributes.json:\(a.id)", "boolean attribute without 'good'")
+            }
+            if a.kind == .level && (a.levels ?? [:]).isEmpty {
+                error("attributes.json:\(a.id)", "level attribute without levels")
+            }
             for (_, s) in a.levels ?? [:] where !(0...10).contains(s) {
                 error("attributes.json:\(a.id)", "level scores must be 0–10")
             }
@@ -65,7 +70,10 @@ package enum CatalogValidator {
                     continue
                 }
                 if attribute.kind != .text, scorer.score(attribute, fact.value) == nil {
-                    error("risk.jsonl:\(appID):\(attributeID)", "value '\(fact.value)' does not fit a \(attribute.kind.rawValue) attribute")
+                    error(
+                        "risk.jsonl:\(appID):\(attributeID)",
+                        "value '\(fact.value)' does not fit a \(attribute.kind.rawValue) attribute"
+                    )
                 }
             }
         }

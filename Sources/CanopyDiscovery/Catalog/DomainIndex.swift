@@ -45,7 +45,12 @@ package struct DomainIndex: Sendable {
             i = (i + 1) & mask
         }
         slots[i] = Slot(
-            hash: h, offset: Int32(arena.count), length: Int32(bytes.count), value: value, exactOnly: exactOnly)
+            hash: h,
+            offset: Int32(arena.count),
+            length: Int32(bytes.count),
+            value: value,
+            exactOnly: exactOnly
+        )
         arena.append(contentsOf: bytes)
         count += 1
         return true
@@ -58,8 +63,11 @@ package struct DomainIndex: Sendable {
         // Right-to-left hash; remember the hash at every label start.
         var starts: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var hashes: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-            UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var hashes:
+            (
+                UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                UInt64, UInt64, UInt64, UInt64
+            ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var found = 0
         var h: UInt64 = DomainIndex.seed
         var i = n - 1
@@ -141,7 +149,10 @@ package struct DomainIndex: Sendable {
 
     private mutating func grow() {
         let old = slots
-        slots = [Slot](repeating: Slot(hash: 0, offset: -1, length: 0, value: 0, exactOnly: false), count: old.count * 2)
+        slots = [Slot](
+            repeating: Slot(hash: 0, offset: -1, length: 0, value: 0, exactOnly: false),
+            count: old.count * 2
+        )
         mask = slots.count - 1
         for slot in old where slot.offset >= 0 {
             var i = Int(truncatingIfNeeded: slot.hash) & mask

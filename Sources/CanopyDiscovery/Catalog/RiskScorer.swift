@@ -87,8 +87,15 @@ package struct RiskScorer: Sendable {
                 }
                 factors.append(
                     RiskExplanation.Factor(
-                        attribute: attribute.id, name: attribute.name, value: fact?.value.description,
-                        score: attributeScore, weight: weight, counted: counted, source: fact?.source))
+                        attribute: attribute.id,
+                        name: attribute.name,
+                        value: fact?.value.description,
+                        score: attributeScore,
+                        weight: weight,
+                        counted: counted,
+                        source: fact?.source
+                    )
+                )
             }
             let groupScore = weights > 0 ? sum / weights : nil
             if let groupScore, groupWeight.factor > 0 {
@@ -101,8 +108,15 @@ package struct RiskScorer: Sendable {
         let override = settings.overrides[appID]
         let final = override.map { min(10, max(0, $0.score)) } ?? computed
         return RiskExplanation(
-            app: appID, score: final, computedScore: computed, override: override, groups: groups,
-            unknownValues: settings.unknownValues, knownAttributes: known, scoredAttributes: scorable)
+            app: appID,
+            score: final,
+            computedScore: computed,
+            override: override,
+            groups: groups,
+            unknownValues: settings.unknownValues,
+            knownAttributes: known,
+            scoredAttributes: scorable
+        )
     }
 
     /// The final score of an app (override, or computed), or nil when nothing is known.

@@ -54,7 +54,10 @@ package struct ScoringSettings: Sendable, Hashable, Codable {
         for (k, v) in groups {
             guard let group = RiskGroup(rawValue: k) else {
                 throw DecodingError.dataCorruptedError(
-                    forKey: .groupWeights, in: c, debugDescription: "unknown group \(k)")
+                    forKey: .groupWeights,
+                    in: c,
+                    debugDescription: "unknown group \(k)"
+                )
             }
             g[group] = v
         }
@@ -66,7 +69,10 @@ package struct ScoringSettings: Sendable, Hashable, Codable {
     package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(unknownValues, forKey: .unknownValues)
-        try c.encode(Dictionary(uniqueKeysWithValues: groupWeights.map { ($0.key.rawValue, $0.value) }), forKey: .groupWeights)
+        try c.encode(
+            Dictionary(uniqueKeysWithValues: groupWeights.map { ($0.key.rawValue, $0.value) }),
+            forKey: .groupWeights
+        )
         try c.encode(attributeWeights, forKey: .attributeWeights)
         try c.encode(overrides, forKey: .overrides)
     }

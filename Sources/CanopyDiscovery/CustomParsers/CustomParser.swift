@@ -44,7 +44,10 @@ package struct CustomParser: LogParser {
             (definition.fields.time ?? definition.fields.date, "time"), (definition.fields.sourceIP, "net.src_ip"),
             (definition.fields.user, "user.name"), (definition.fields.device, "device.name"),
             (definition.fields.destinationHost ?? definition.fields.url, "net.dst_host"),
-            (definition.fields.destinationIP ?? definition.fields.url ?? definition.fields.destinationHost, "net.dst_ip"),
+            (
+                definition.fields.destinationIP ?? definition.fields.url ?? definition.fields.destinationHost,
+                "net.dst_ip"
+            ),
             (definition.fields.destinationPort ?? definition.fields.url, "net.dst_port"),
             (definition.fields.url, "http.url"), (definition.fields.method, "http.method"),
             (definition.fields.status, "http.status"), (definition.fields.bytesUp, "net.bytes_up"),
@@ -52,9 +55,12 @@ package struct CustomParser: LogParser {
             (definition.fields.action, "event.action"), (definition.fields.userAgent, "http.user_agent"),
         ]
         self.descriptor = ParserDescriptor(
-            id: definition.id, product: definition.name ?? definition.id,
+            id: definition.id,
+            product: definition.name ?? definition.id,
             summary: "Custom \(definition.type == .csv ? "CSV" : "key-value") format defined in YAML.",
-            sample: "", fields: emitted.filter { $0.0 != nil }.map(\.1))
+            sample: "",
+            fields: emitted.filter { $0.0 != nil }.map(\.1)
+        )
     }
 
     /// Reads a definition from YAML text.

@@ -73,9 +73,11 @@ package struct CustomParserDefinition: Sendable, Hashable, Codable {
     /// Problems that make the definition unusable, with the key they concern.
     package func problems() -> [String] {
         var out: [String] = []
-        let idOK = id.contains(".") && id.utf8.allSatisfy {
-            ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 95
-        }
+        let idOK =
+            id.contains(".")
+            && id.utf8.allSatisfy {
+                ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 95
+            }
         if !idOK { out.append("id: lowercase vendor.format, e.g. acme.gateway") }
         if fields.time == nil && fields.date == nil { out.append("fields: a time (or date + timeOfDay) is required") }
         if (fields.date == nil) != (fields.timeOfDay == nil) { out.append("fields: date and timeOfDay go together") }
@@ -96,8 +98,12 @@ package struct CustomParserDefinition: Sendable, Hashable, Codable {
                 }
             }
         case .keyvalue:
-            if let p = keyvalue?.pairSeparator, p.utf8.count != 1, p != "\\t" { out.append("keyvalue.pairSeparator: one character") }
-            if let v = keyvalue?.valueSeparator, v.utf8.count != 1 { out.append("keyvalue.valueSeparator: one character") }
+            if let p = keyvalue?.pairSeparator, p.utf8.count != 1, p != "\\t" {
+                out.append("keyvalue.pairSeparator: one character")
+            }
+            if let v = keyvalue?.valueSeparator, v.utf8.count != 1 {
+                out.append("keyvalue.valueSeparator: one character")
+            }
         }
         for (key, value) in columnReferences where value.hasPrefix("#") {
             if Int(value.dropFirst()).map({ $0 < 1 }) ?? true { out.append("fields.\(key): positions are #1, #2, …") }

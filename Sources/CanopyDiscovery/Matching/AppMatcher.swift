@@ -34,7 +34,9 @@ package struct AppMatcher: Sendable {
         for i in order {
             let app = catalog.apps[i]
             for d in app.domains { index.insert(domain: Punycode.asciiHost(d) ?? d, value: Int32(i)) }
-            for h in app.hosts ?? [] { index.insert(domain: Punycode.asciiHost(h) ?? h, value: Int32(i), exactOnly: true) }
+            for h in app.hosts ?? [] {
+                index.insert(domain: Punycode.asciiHost(h) ?? h, value: Int32(i), exactOnly: true)
+            }
             for r in app.ipRanges ?? [] {
                 if let range = IPRange(r) { ranges.append((range, Int32(i))) }
             }

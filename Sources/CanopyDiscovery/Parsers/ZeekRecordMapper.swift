@@ -84,7 +84,9 @@ enum ZeekRecordMapper {
 
     /// The http.log fields; returns the reason when one is malformed.
     private static func applyHTTP<V: ZeekFieldValues>(
-        _ values: V, to record: inout TrafficRecord, context: ParseContext
+        _ values: V,
+        to record: inout TrafficRecord,
+        context: ParseContext
     ) -> ReasonCode? {
         if let b = values.raw(.statusCode) {
             guard b.decimal != nil else { return .badNumber }

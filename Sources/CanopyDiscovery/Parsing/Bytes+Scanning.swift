@@ -117,7 +117,9 @@ extension UnsafeBufferPointer where Element == UInt8 {
 
     /// Without one pair of surrounding double quotes.
     package var unquoted: Bytes {
-        if count >= 2, self[0] == UInt8(ascii: "\""), self[count - 1] == UInt8(ascii: "\"") { return sub(1..<count - 1) }
+        if count >= 2, self[0] == UInt8(ascii: "\""), self[count - 1] == UInt8(ascii: "\"") {
+            return sub(1..<count - 1)
+        }
         return self
     }
 
@@ -169,7 +171,9 @@ extension UnsafeBufferPointer where Element == UInt8 {
         out.reserveCapacity(count)
         var i = 0
         while i < count {
-            if self[i] == UInt8(ascii: "%"), i + 2 < count, let h = hexNibble(self[i + 1]), let l = hexNibble(self[i + 2]) {
+            if self[i] == UInt8(ascii: "%"), i + 2 < count, let h = hexNibble(self[i + 1]),
+                let l = hexNibble(self[i + 2])
+            {
                 out.append(h << 4 | l)
                 i += 3
             } else {

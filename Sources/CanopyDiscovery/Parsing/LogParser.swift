@@ -41,8 +41,14 @@ package struct ParserDescriptor: Sendable, Hashable {
     /// Generic formats (plain CEF, LEEF, W3C) lose ties against vendor-specific ones when sniffing.
     package let isGeneric: Bool
 
-    package init(id: String, product: String, summary: String, sample: String, fields: [String], isGeneric: Bool = false)
-    {
+    package init(
+        id: String,
+        product: String,
+        summary: String,
+        sample: String,
+        fields: [String],
+        isGeneric: Bool = false
+    ) {
         self.id = id
         self.product = product
         self.summary = summary

@@ -51,9 +51,10 @@ package enum FormatSniffer {
                     nearMisses: s.rejected.filter {
                         $0.key != .notThisFormat && $0.key != .binaryData && $0.key != .missingHeader
                     }
-                        .reduce(0) { $0 + $1.value.count },
+                    .reduce(0) { $0 + $1.value.count },
                     isGeneric: factory.descriptor.isGeneric
-                ))
+                )
+            )
         }
         // A parser must read at least half as many lines as the best reader (one that calls every line "not
         // traffic" cannot win on parse rate alone); among those: parse rate, specific over generic, fields per
@@ -62,7 +63,9 @@ package enum FormatSniffer {
         return candidates.enumerated().sorted { a, b in
             let x = a.element
             let y = b.element
-            if x.records == 0, y.records == 0 { return x.nearMisses != y.nearMisses ? x.nearMisses > y.nearMisses : a.offset < b.offset }
+            if x.records == 0, y.records == 0 {
+                return x.nearMisses != y.nearMisses ? x.nearMisses > y.nearMisses : a.offset < b.offset
+            }
             let xEnough = x.records * 2 >= most
             let yEnough = y.records * 2 >= most
             if xEnough != yEnough { return xEnough }

@@ -25,9 +25,8 @@ package struct InputIngest: Sendable {
     /// Header lines of the sample (`#Fields:` …), for priming parsers of other chunks of the same file.
     package private(set) var headerLines: [[UInt8]] = []
 
-    /// - Parameters:
-    ///   - parser: a parser to use instead of sniffing (`--format`).
-    ///   - candidates: the parsers sniffing chooses from.
+    /// Starts reading an input named `source`. `parser` is used instead of sniffing when given (`--format`);
+    /// otherwise sniffing chooses among `candidates`.
     package init(
         source: String,
         context: ParseContext,
@@ -91,7 +90,8 @@ package struct InputIngest: Sendable {
         for chunk in chunks where sample.count < FormatSniffer.sampleLines {
             chunk.withUnsafeBufferPointer { buffer in
                 splitter.feed(buffer) { event in
-                    if case .line(let line, _) = event, sample.count < FormatSniffer.sampleLines, !line.trimmed.isEmpty {
+                    if case .line(let line, _) = event, sample.count < FormatSniffer.sampleLines, !line.trimmed.isEmpty
+                    {
                         sample.append(Array(line))
                     }
                 }

@@ -45,8 +45,12 @@ package struct DiscoveryAggregator: Sendable {
             target = -(unknownDestinations.id(record.destinationIP?.description ?? "") + 1)
         case .privateDestination, .none:
             privateTraffic.add(
-                up: record.bytesUp ?? 0, down: record.bytesDown ?? 0, total: record.totalBytes,
-                blocked: record.action == .blocked, time: record.time?.millisecondsSinceEpoch)
+                up: record.bytesUp ?? 0,
+                down: record.bytesDown ?? 0,
+                total: record.totalBytes,
+                blocked: record.action == .blocked,
+                time: record.time?.millisecondsSinceEpoch
+            )
             return
         }
         let time = record.time?.millisecondsSinceEpoch
@@ -66,7 +70,12 @@ package struct DiscoveryAggregator: Sendable {
         cells[key, default: TrafficCounters()].add(up: up, down: down, total: total, blocked: blocked, time: time)
         if let device = record.device {
             devices[device, default: TrafficCounters()].add(
-                up: up, down: down, total: total, blocked: blocked, time: time)
+                up: up,
+                down: down,
+                total: total,
+                blocked: blocked,
+                time: time
+            )
         }
     }
 

@@ -86,12 +86,20 @@ package struct DiscoveryReportBuilder: Sendable {
             let level = explanation.level
             apps.append(
                 DiscoveryReport.AppUsage(
-                    id: app.id, name: app.name, category: app.category,
+                    id: app.id,
+                    name: app.name,
+                    category: app.category,
                     categoryName: catalog.category(id: app.category)?.name ?? app.category,
-                    score: score.map { ($0 * 10).rounded() / 10 }, level: level,
-                    knownAttributes: explanation.knownAttributes, scoredAttributes: explanation.scoredAttributes,
+                    score: score.map { ($0 * 10).rounded() / 10 },
+                    level: level,
+                    knownAttributes: explanation.knownAttributes,
+                    scoredAttributes: explanation.scoredAttributes,
                     tags: settings.tags(of: app.id),
-                    traffic: counters, users: appUsers[target]?.count ?? 0, sourceIPs: appIPs[target]?.count ?? 0))
+                    traffic: counters,
+                    users: appUsers[target]?.count ?? 0,
+                    sourceIPs: appIPs[target]?.count ?? 0
+                )
+            )
             categoryTraffic[app.category, default: TrafficCounters()].add(counters)
             categoryApps[app.category, default: 0] += 1
             categoryUsers[app.category, default: []].formUnion(appUsers[target] ?? [])
@@ -102,34 +110,55 @@ package struct DiscoveryReportBuilder: Sendable {
 
         var users = userTraffic.map { id, counters in
             DiscoveryReport.UserUsage(
-                user: name(aggregator.users.values[Int(id)]), apps: userApps[id]?.count ?? 0, traffic: counters)
+                user: name(aggregator.users.values[Int(id)]),
+                apps: userApps[id]?.count ?? 0,
+                traffic: counters
+            )
         }
         users.sort { byTraffic($0.traffic, $1.traffic, $0.user, $1.user) }
         var ips = ipTraffic.map { id, counters in
             DiscoveryReport.IPUsage(
-                ip: aggregator.sourceIPs.values[Int(id)].description, apps: ipApps[id]?.count ?? 0,
-                users: ipUsers[id]?.count ?? 0, traffic: counters)
+                ip: aggregator.sourceIPs.values[Int(id)].description,
+                apps: ipApps[id]?.count ?? 0,
+                users: ipUsers[id]?.count ?? 0,
+                traffic: counters
+            )
         }
         ips.sort { byTraffic($0.traffic, $1.traffic, $0.ip, $1.ip) }
         var devices = aggregator.devices.map { DiscoveryReport.DeviceUsage(device: name($0.key), traffic: $0.value) }
         devices.sort { byTraffic($0.traffic, $1.traffic, $0.device, $1.device) }
         var categories = categoryTraffic.map { id, counters in
             DiscoveryReport.CategoryUsage(
-                id: id, name: catalog.category(id: id)?.name ?? id, apps: categoryApps[id] ?? 0,
-                users: categoryUsers[id]?.count ?? 0, traffic: counters)
+                id: id,
+                name: catalog.category(id: id)?.name ?? id,
+                apps: categoryApps[id] ?? 0,
+                users: categoryUsers[id]?.count ?? 0,
+                traffic: counters
+            )
         }
         categories.sort { byTraffic($0.traffic, $1.traffic, $0.name, $1.name) }
         let levels = RiskLevel.allCases.map {
-            DiscoveryReport.LevelUsage(level: $0, apps: levelApps[$0] ?? 0, traffic: levelTraffic[$0] ?? TrafficCounters())
+            DiscoveryReport.LevelUsage(
+                level: $0,
+                apps: levelApps[$0] ?? 0,
+                traffic: levelTraffic[$0] ?? TrafficCounters()
+            )
         }
         var unknown = unknownByDomain.map { domain, entry in
-            DiscoveryReport.UnknownDestination(destination: domain, hosts: entry.1, users: entry.2.count, traffic: entry.0)
+            DiscoveryReport.UnknownDestination(
+                destination: domain,
+                hosts: entry.1,
+                users: entry.2.count,
+                traffic: entry.0
+            )
         }
         unknown.sort { byTraffic($0.traffic, $1.traffic, $0.destination, $1.destination) }
         let days = dayTraffic.keys.sorted().map { day in
             DiscoveryReport.DayUsage(
-                date: Timestamp(secondsSinceEpoch: Int64(day) * 86_400).dateString, apps: dayApps[day]?.count ?? 0,
-                traffic: dayTraffic[day] ?? TrafficCounters())
+                date: Timestamp(secondsSinceEpoch: Int64(day) * 86_400).dateString,
+                apps: dayApps[day]?.count ?? 0,
+                traffic: dayTraffic[day] ?? TrafficCounters()
+            )
         }
         var statistics = ParseStatistics()
         for s in sources { statistics.merge(s.statistics) }
@@ -142,10 +171,16 @@ package struct DiscoveryReportBuilder: Sendable {
             lastSeen: totals.lastSeen == .min ? nil : Timestamp(millisecondsSinceEpoch: totals.lastSeen).description,
             anonymized: pseudonymize != nil,
             totals: DiscoveryReport.Totals(
-                apps: apps.count, users: aggregator.users.count, sourceIPs: aggregator.sourceIPs.count,
-                bytesUp: appTotals.bytesUp, bytesDown: appTotals.bytesDown, bytesTotal: appTotals.bytesTotal,
-                transactions: appTotals.transactions, blocked: appTotals.blocked,
-                unknownDestinations: unknownByDomain.count),
+                apps: apps.count,
+                users: aggregator.users.count,
+                sourceIPs: aggregator.sourceIPs.count,
+                bytesUp: appTotals.bytesUp,
+                bytesDown: appTotals.bytesDown,
+                bytesTotal: appTotals.bytesTotal,
+                transactions: appTotals.transactions,
+                blocked: appTotals.blocked,
+                unknownDestinations: unknownByDomain.count
+            ),
             apps: apps,
             users: Array(users.prefix(topCount)),
             sourceIPs: Array(ips.prefix(topCount)),

@@ -5,8 +5,10 @@ import Foundation
 package enum ReferenceDocs {
     /// Markers that enclose a generated section in a Markdown file.
     package static func markers(_ name: String) -> (begin: String, end: String) {
-        ("<!-- BEGIN GENERATED \(name) (canopy docs \(name.lowercased())) -->",
-            "<!-- END GENERATED \(name) -->")
+        (
+            "<!-- BEGIN GENERATED \(name) (canopy docs \(name.lowercased())) -->",
+            "<!-- END GENERATED \(name) -->"
+        )
     }
 
     /// Every built-in format: id, product, summary, emitted fields and a sample line.

@@ -7,7 +7,8 @@ struct BlocklistCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "blocklist",
         abstract: "Write a block list of the unsanctioned apps for a firewall, proxy or DNS server.",
-        discussion: "Tag apps with `canopy catalog unsanction APP…` first. `canopy blocklist --list-formats` shows the formats."
+        discussion:
+            "Tag apps with `canopy catalog unsanction APP…` first. `canopy blocklist --list-formats` shows the formats."
     )
 
     @Option(help: "The appliance format (see --list-formats).") var format: String?
@@ -22,9 +23,14 @@ struct BlocklistCommand: AsyncParsableCommand {
         if listFormats { return }
         guard let format else { throw ValidationError("--format is required (see --list-formats)") }
         guard BuiltinBlocklists.named(format) != nil else {
-            throw ValidationError("unknown format '\(format)'; formats: \(BuiltinBlocklists.all.map { $0.descriptor.id }.joined(separator: ", "))")
+            throw ValidationError(
+                "unknown format '\(format)'; formats: \(BuiltinBlocklists.all.map { $0.descriptor.id }.joined(separator: ", "))"
+            )
         }
-        guard !name.isEmpty, name.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 })
+        guard !name.isEmpty,
+            name.utf8.allSatisfy({
+                ($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95
+            })
         else { throw ValidationError("--name takes letters, digits, '-' and '_'") }
     }
 
@@ -36,7 +42,9 @@ struct BlocklistCommand: AsyncParsableCommand {
 
     func run() async throws {
         if listFormats {
-            let rows = BuiltinBlocklists.all.map { FormatRow(id: $0.descriptor.id, product: $0.descriptor.product, usage: $0.descriptor.usage) }
+            let rows = BuiltinBlocklists.all.map {
+                FormatRow(id: $0.descriptor.id, product: $0.descriptor.product, usage: $0.descriptor.usage)
+            }
             if output == .json {
                 Console.out(try JSONOutput.string(rows))
             } else {
@@ -53,7 +61,9 @@ struct BlocklistCommand: AsyncParsableCommand {
         let entries = settings.unsanctionedApps.compactMap { catalog.app(id: $0) }.map(BlocklistEntry.init(app:))
         if entries.isEmpty { Console.error("canopy: no app is tagged unsanctioned; the list is empty") }
         let text = generator.render(
-            entries, context: BlocklistContext(name: name, generatedAt: ISO8601DateFormatter().string(from: Date())))
+            entries,
+            context: BlocklistContext(name: name, generatedAt: ISO8601DateFormatter().string(from: Date()))
+        )
         if let outputFile {
             try Data(text.utf8).write(to: URL(fileURLWithPath: outputFile), options: .atomic)
             Console.error("canopy: \(entries.count) apps written to \(outputFile)")

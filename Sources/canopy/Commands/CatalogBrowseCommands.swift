@@ -17,8 +17,14 @@ private func rows(_ apps: [CatalogApp], _ catalog: AppCatalog, _ settings: Disco
     return apps.map { app in
         let score = scorer.score(appID: app.id)
         return AppRow(
-            id: app.id, name: app.name, category: app.category, score: score.map { ($0 * 10).rounded() / 10 },
-            level: RiskLevel(score: score).rawValue, tags: settings.tags(of: app.id), domains: app.domains)
+            id: app.id,
+            name: app.name,
+            category: app.category,
+            score: score.map { ($0 * 10).rounded() / 10 },
+            level: RiskLevel(score: score).rawValue,
+            tags: settings.tags(of: app.id),
+            domains: app.domains
+        )
     }
 }
 
@@ -29,8 +35,10 @@ private func printRows(_ rows: [AppRow], json: Bool) throws {
     }
     var table = TextTable(headers: ["Id", "Name", "Category", "Score", "Risk", "Tags", "Domains"], rightAligned: [3])
     for r in rows {
-        table.add([r.id, r.name, r.category, Units.score(r.score), r.level, r.tags.joined(separator: ","),
-            r.domains.prefix(3).joined(separator: " ") + (r.domains.count > 3 ? " …" : "")])
+        table.add([
+            r.id, r.name, r.category, Units.score(r.score), r.level, r.tags.joined(separator: ","),
+            r.domains.prefix(3).joined(separator: " ") + (r.domains.count > 3 ? " …" : ""),
+        ])
     }
     Console.out(table.render())
 }
@@ -60,7 +68,9 @@ struct CatalogListCommand: AsyncParsableCommand {
 /// `canopy catalog search TEXT`.
 struct CatalogSearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "search", abstract: "Search apps by name, id, vendor, category or domain.")
+        commandName: "search",
+        abstract: "Search apps by name, id, vendor, category or domain."
+    )
 
     @Argument(help: "Text to look for.") var text: String
     @OptionGroup var options: CatalogOptions
@@ -77,7 +87,9 @@ struct CatalogSearchCommand: AsyncParsableCommand {
 /// `canopy catalog show APP`: the app and its score explained factor by factor.
 struct CatalogShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Show an app and explain its risk score factor by factor.")
+        commandName: "show",
+        abstract: "Show an app and explain its risk score factor by factor."
+    )
 
     @Argument(help: "App id (or a name; the best search match is shown).") var app: String
     @OptionGroup var options: CatalogOptions
@@ -100,9 +112,13 @@ struct CatalogShowCommand: AsyncParsableCommand {
         }
         let explanation = CatalogResources.scorer(catalog, settings).explain(appID: found.id)
         let detail = Detail(
-            app: found, categoryName: catalog.category(id: found.category)?.name ?? found.category,
-            tags: settings.tags(of: found.id), asOf: catalog.facts[found.id]?.asOf, risk: explanation,
-            level: explanation.level)
+            app: found,
+            categoryName: catalog.category(id: found.category)?.name ?? found.category,
+            tags: settings.tags(of: found.id),
+            asOf: catalog.facts[found.id]?.asOf,
+            risk: explanation,
+            level: explanation.level
+        )
         if output.output == .json {
             Console.out(try JSONOutput.string(detail))
             return
@@ -125,10 +141,15 @@ struct CatalogShowCommand: AsyncParsableCommand {
         out += "averages the groups by weight (ignored/low/medium/high/very-high = 0/1/2/4/8).\n"
         for group in explanation.groups {
             out += "\n\(group.group.title) — group score \(Units.score(group.score)), weight \(group.weight.rawValue)\n"
-            var table = TextTable(headers: ["Attribute", "Value", "Score", "Weight", "Counted", "Source"], rightAligned: [2])
+            var table = TextTable(
+                headers: ["Attribute", "Value", "Score", "Weight", "Counted", "Source"],
+                rightAligned: [2]
+            )
             for f in group.factors {
-                table.add([f.name, f.value ?? "unknown", Units.score(f.score), f.weight.rawValue, f.counted ? "yes" : "no",
-                    f.source ?? ""])
+                table.add([
+                    f.name, f.value ?? "unknown", Units.score(f.score), f.weight.rawValue, f.counted ? "yes" : "no",
+                    f.source ?? "",
+                ])
             }
             out += table.render(maxCellWidth: 70)
         }
@@ -139,7 +160,9 @@ struct CatalogShowCommand: AsyncParsableCommand {
 /// `canopy catalog validate`: checks the catalog files and the tenant settings.
 struct CatalogValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "validate", abstract: "Check the app catalog and the discovery settings for errors.")
+        commandName: "validate",
+        abstract: "Check the app catalog and the discovery settings for errors."
+    )
 
     @OptionGroup var options: CatalogOptions
     @OptionGroup var output: TableOrJSONOption
@@ -153,7 +176,8 @@ struct CatalogValidateCommand: AsyncParsableCommand {
         } else if issues.isEmpty {
             Console.out(
                 "catalog OK: \(catalog.apps.count) apps, \(catalog.categories.count) categories, "
-                    + "\(catalog.attributes.count) risk attributes, \(catalog.facts.count) apps with curated facts\n")
+                    + "\(catalog.attributes.count) risk attributes, \(catalog.facts.count) apps with curated facts\n"
+            )
         } else {
             var table = TextTable(headers: ["Severity", "Where", "Problem"])
             for i in issues { table.add([i.severity.rawValue, i.location, i.message]) }

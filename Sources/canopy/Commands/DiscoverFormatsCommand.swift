@@ -22,7 +22,14 @@ struct DiscoverFormatsCommand: AsyncParsableCommand {
     func run() async throws {
         let entries = BuiltinParsers.all.map { type in
             let d = type.descriptor
-            return Entry(id: d.id, product: d.product, summary: d.summary, sample: d.sample, fields: d.fields, generic: d.isGeneric)
+            return Entry(
+                id: d.id,
+                product: d.product,
+                summary: d.summary,
+                sample: d.sample,
+                fields: d.fields,
+                generic: d.isGeneric
+            )
         }
         if output.output == .json {
             Console.out(try JSONOutput.string(entries))

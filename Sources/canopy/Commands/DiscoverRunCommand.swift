@@ -30,7 +30,8 @@ struct DiscoverRunCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("parser"),
-        help: "A custom parser definition (YAML); repeatable. Definitions in DATA/parsers/*.yaml are always loaded.")
+        help: "A custom parser definition (YAML); repeatable. Definitions in DATA/parsers/*.yaml are always loaded."
+    )
     var parserFiles: [String] = []
 
     @Option(help: "With --output csv: the section to export (apps, users, ips, categories, unknown, days, statistics).")
@@ -63,7 +64,8 @@ struct DiscoverRunCommand: AsyncParsableCommand {
     func validate() throws {
         if DiscoveryReport.CSVSection(rawValue: section) == nil {
             throw ValidationError(
-                "--section takes one of \(DiscoveryReport.CSVSection.allCases.map(\.rawValue).joined(separator: ", "))")
+                "--section takes one of \(DiscoveryReport.CSVSection.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         guard jobs >= 1, jobs <= 256 else { throw ValidationError("--jobs must be between 1 and 256") }
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
@@ -85,8 +87,11 @@ struct DiscoverRunCommand: AsyncParsableCommand {
             forced = f
         }
         let options = DiscoveryRunner.Options(
-            parser: forced, candidates: candidates, jobs: jobs,
-            context: ParseContext(defaultYear: year ?? thisYear, capturesDetail: false))
+            parser: forced,
+            candidates: candidates,
+            jobs: jobs,
+            context: ParseContext(defaultYear: year ?? thisYear, capturesDetail: false)
+        )
         let progress = quiet ? nil : ProgressPrinter()
         var onProgress: (@Sendable (Int64) -> Void)? = nil
         if let progress { onProgress = { progress.update($0) } }
@@ -97,7 +102,8 @@ struct DiscoverRunCommand: AsyncParsableCommand {
         for failure in result.failures {
             var message = "canopy: \(failure.source): \(failure.reason)"
             if !failure.closestFormats.isEmpty {
-                message += "; closest formats: \(failure.closestFormats.joined(separator: ", ")) (use --format to force one)"
+                message +=
+                    "; closest formats: \(failure.closestFormats.joined(separator: ", ")) (use --format to force one)"
             }
             Console.error(message)
         }
@@ -112,11 +118,17 @@ struct DiscoverRunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let builder = DiscoveryReportBuilder(
-            catalog: catalog, settings: settings, scorer: CatalogResources.scorer(catalog, settings), topCount: top,
-            pseudonymize: pseudonymizer(anonymizer))
+            catalog: catalog,
+            settings: settings,
+            scorer: CatalogResources.scorer(catalog, settings),
+            topCount: top,
+            pseudonymize: pseudonymizer(anonymizer)
+        )
         let report = builder.build(
-            result.aggregator, sources: result.sources,
-            generatedAt: Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)))
+            result.aggregator,
+            sources: result.sources,
+            generatedAt: Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000))
+        )
         let text: String
         switch output {
         case .table: text = report.renderTable()

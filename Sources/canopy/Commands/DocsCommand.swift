@@ -6,7 +6,8 @@ import Foundation
 struct DocsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docs",
-        abstract: "Print generated reference documentation (formats, fields), or update it in a Markdown file.")
+        abstract: "Print generated reference documentation (formats, fields), or update it in a Markdown file."
+    )
 
     @Argument(help: "formats or fields.") var section: String
     @Option(help: "Update the generated section in this Markdown file instead of printing it.") var update: String?

@@ -27,8 +27,12 @@ enum CatalogResources {
         do {
             catalog = try AppCatalog.load(
                 AppCatalog.Files(
-                    categories: try read("categories.json"), apps: try read("apps.jsonl"),
-                    attributes: try read("attributes.json"), risk: try read("risk.jsonl")))
+                    categories: try read("categories.json"),
+                    apps: try read("apps.jsonl"),
+                    attributes: try read("attributes.json"),
+                    risk: try read("risk.jsonl")
+                )
+            )
         } catch let error as CatalogError {
             throw CLIError("app catalog: \(error)")
         }
@@ -38,8 +42,15 @@ enum CatalogResources {
 
     /// The scorer for the current month.
     static func scorer(_ catalog: AppCatalog, _ settings: DiscoverySettings) -> RiskScorer {
-        let now = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC") ?? .current, from: Date())
+        let now = Calendar(identifier: .gregorian).dateComponents(
+            in: TimeZone(identifier: "UTC") ?? .current,
+            from: Date()
+        )
         return RiskScorer(
-            catalog: catalog, settings: settings.scoring, currentYear: now.year ?? 2026, currentMonth: now.month ?? 1)
+            catalog: catalog,
+            settings: settings.scoring,
+            currentYear: now.year ?? 2026,
+            currentMonth: now.month ?? 1
+        )
     }
 }

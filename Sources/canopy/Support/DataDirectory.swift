@@ -19,7 +19,10 @@ struct DataDirectory {
     /// Creates the directory (mode 0700) if needed.
     func ensureExists() throws {
         try FileManager.default.createDirectory(
-            at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            at: url,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
     }
 
     /// The tenant's discovery settings; defaults when the file does not exist.
@@ -47,10 +50,17 @@ struct DataDirectory {
             guard create else { throw CLIError("no anonymization key in \(url.path): nothing was anonymized here") }
             try ensureExists()
             let key = Anonymizer.generateKey().base64EncodedString()
-            guard fm.createFile(atPath: anonymizationKeyURL.path, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600])
+            guard
+                fm.createFile(
+                    atPath: anonymizationKeyURL.path,
+                    contents: Data(key.utf8),
+                    attributes: [.posixPermissions: 0o600]
+                )
             else { throw CLIError("cannot create \(anonymizationKeyURL.path)") }
         }
-        let text = try String(contentsOf: anonymizationKeyURL, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = try String(contentsOf: anonymizationKeyURL, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines
+        )
         guard let data = Data(base64Encoded: text), let anonymizer = Anonymizer(keyData: data) else {
             throw CLIError("\(anonymizationKeyURL.path) does not hold a 32-byte base64 key")
         }
@@ -63,13 +73,18 @@ struct DataDirectory {
         var entry = details
         entry["action"] = action
         entry["time"] = ISO8601DateFormatter().string(from: Date())
-        entry["actor"] = ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        entry["actor"] =
+            ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var line = try encoder.encode(entry)
         line.append(10)
         if !FileManager.default.fileExists(atPath: auditURL.path) {
-            _ = FileManager.default.createFile(atPath: auditURL.path, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(
+                atPath: auditURL.path,
+                contents: nil,
+                attributes: [.posixPermissions: 0o600]
+            )
         }
         let handle = try FileHandle(forWritingTo: auditURL)
         defer { try? handle.close() }

@@ -11,20 +11,31 @@ extension DiscoveryReport {
     package func renderCSV(_ section: CSVSection) -> String {
         var rows: [[String]] = []
         let t = { (c: TrafficCounters) -> [String] in
-            [String(c.bytesUp), String(c.bytesDown), String(c.bytesTotal), String(c.transactions), String(c.blocked),
+            [
+                String(c.bytesUp), String(c.bytesDown), String(c.bytesTotal), String(c.transactions), String(c.blocked),
                 c.firstSeen == .max ? "" : Timestamp(millisecondsSinceEpoch: c.firstSeen).description,
-                c.lastSeen == .min ? "" : Timestamp(millisecondsSinceEpoch: c.lastSeen).description]
+                c.lastSeen == .min ? "" : Timestamp(millisecondsSinceEpoch: c.lastSeen).description,
+            ]
         }
-        let trafficHeaders = ["bytes_up", "bytes_down", "bytes_total", "transactions", "blocked", "first_seen", "last_seen"]
+        let trafficHeaders = [
+            "bytes_up", "bytes_down", "bytes_total", "transactions", "blocked", "first_seen", "last_seen",
+        ]
         switch section {
         case .apps:
             rows.append(
-                ["app_id", "app", "category", "score", "known_attributes", "scored_attributes", "risk_level", "tags",
-                    "users", "source_ips"] + trafficHeaders)
+                [
+                    "app_id", "app", "category", "score", "known_attributes", "scored_attributes", "risk_level", "tags",
+                    "users", "source_ips",
+                ] + trafficHeaders
+            )
             for a in apps {
-                rows.append([a.id, a.name, a.categoryName, a.score.map(Units.oneDecimal) ?? "",
-                    String(a.knownAttributes), String(a.scoredAttributes), a.level.rawValue,
-                    a.tags.joined(separator: ";"), String(a.users), String(a.sourceIPs)] + t(a.traffic))
+                rows.append(
+                    [
+                        a.id, a.name, a.categoryName, a.score.map(Units.oneDecimal) ?? "",
+                        String(a.knownAttributes), String(a.scoredAttributes), a.level.rawValue,
+                        a.tags.joined(separator: ";"), String(a.users), String(a.sourceIPs),
+                    ] + t(a.traffic)
+                )
             }
         case .users:
             rows.append(["user", "apps"] + trafficHeaders)
@@ -37,21 +48,30 @@ extension DiscoveryReport {
             for c in categories { rows.append([c.id, c.name, String(c.apps), String(c.users)] + t(c.traffic)) }
         case .unknown:
             rows.append(["destination", "hosts", "users"] + trafficHeaders)
-            for u in unknownDestinations { rows.append([u.destination, String(u.hosts), String(u.users)] + t(u.traffic)) }
+            for u in unknownDestinations {
+                rows.append([u.destination, String(u.hosts), String(u.users)] + t(u.traffic))
+            }
         case .days:
             rows.append(["date", "apps"] + trafficHeaders)
             for d in days { rows.append([d.date, String(d.apps)] + t(d.traffic)) }
         case .statistics:
             rows.append(["source", "parser", "confidence", "outcome", "reason", "count", "first_lines"])
             for s in sources {
-                rows.append([s.name, s.parser, Units.oneDecimal(s.confidence * 100), "record", "", String(s.statistics.records), ""])
+                rows.append([
+                    s.name, s.parser, Units.oneDecimal(s.confidence * 100), "record", "", String(s.statistics.records),
+                    "",
+                ])
                 for (reason, tally) in s.statistics.rejected.sorted(by: { $0.key < $1.key }) {
-                    rows.append([s.name, s.parser, "", "rejected", reason.rawValue, String(tally.count),
-                        tally.firstLines.map { String($0.line) }.joined(separator: ";")])
+                    rows.append([
+                        s.name, s.parser, "", "rejected", reason.rawValue, String(tally.count),
+                        tally.firstLines.map { String($0.line) }.joined(separator: ";"),
+                    ])
                 }
                 for (reason, tally) in s.statistics.ignored.sorted(by: { $0.key < $1.key }) {
-                    rows.append([s.name, s.parser, "", "ignored", reason.rawValue, String(tally.count),
-                        tally.firstLines.map { String($0.line) }.joined(separator: ";")])
+                    rows.append([
+                        s.name, s.parser, "", "ignored", reason.rawValue, String(tally.count),
+                        tally.firstLines.map { String($0.line) }.joined(separator: ";"),
+                    ])
                 }
             }
         }

@@ -10,44 +10,93 @@ extension DiscoveryReport {
         body += "</p></header>\n"
         body += tiles()
         body += "<section class=\"grid\">"
-        body += card("Top apps by traffic", barChart(apps.prefix(15).map { ($0.name, Double($0.traffic.bytesTotal), levelColor($0.level)) }, format: { Units.bytes(Int64($0)) }))
+        body += card(
+            "Top apps by traffic",
+            barChart(
+                apps.prefix(15).map { ($0.name, Double($0.traffic.bytesTotal), levelColor($0.level)) },
+                format: { Units.bytes(Int64($0)) }
+            )
+        )
         body += card("Risk levels", riskBar())
-        body += card("Categories by traffic", barChart(categories.prefix(12).map { ($0.name, Double($0.traffic.bytesTotal), "#4c78a8") }, format: { Units.bytes(Int64($0)) }))
+        body += card(
+            "Categories by traffic",
+            barChart(
+                categories.prefix(12).map { ($0.name, Double($0.traffic.bytesTotal), "#4c78a8") },
+                format: { Units.bytes(Int64($0)) }
+            )
+        )
         body += card("Traffic per day", dayChart())
         body += "</section>\n"
         body += tableSection(
             "Discovered apps (\(apps.count))",
-            ["App", "Category", "Score", "Known", "Risk", "Tags", "Traffic", "Up", "Down", "Transactions", "Users", "IPs"],
+            [
+                "App", "Category", "Score", "Known", "Risk", "Tags", "Traffic", "Up", "Down", "Transactions", "Users",
+                "IPs",
+            ],
             apps.map { a in
-                [a.name, a.categoryName, Units.score(a.score), "\(a.knownAttributes)/\(a.scoredAttributes)",
+                [
+                    a.name, a.categoryName, Units.score(a.score), "\(a.knownAttributes)/\(a.scoredAttributes)",
                     a.level.rawValue, a.tags.joined(separator: ", "),
                     Units.bytes(a.traffic.bytesTotal), Units.bytes(a.traffic.bytesUp), Units.bytes(a.traffic.bytesDown),
-                    String(a.traffic.transactions), String(a.users), String(a.sourceIPs)]
-            })
+                    String(a.traffic.transactions), String(a.users), String(a.sourceIPs),
+                ]
+            }
+        )
         body += tableSection(
-            "Top users", ["User", "Apps", "Traffic", "Up", "Down", "Transactions", "Blocked"],
+            "Top users",
+            ["User", "Apps", "Traffic", "Up", "Down", "Transactions", "Blocked"],
             users.map { u in
-                [u.user, String(u.apps), Units.bytes(u.traffic.bytesTotal), Units.bytes(u.traffic.bytesUp),
-                    Units.bytes(u.traffic.bytesDown), String(u.traffic.transactions), String(u.traffic.blocked)]
-            })
+                [
+                    u.user, String(u.apps), Units.bytes(u.traffic.bytesTotal), Units.bytes(u.traffic.bytesUp),
+                    Units.bytes(u.traffic.bytesDown), String(u.traffic.transactions), String(u.traffic.blocked),
+                ]
+            }
+        )
         body += tableSection(
-            "Top source IPs", ["Source IP", "Apps", "Users", "Traffic", "Transactions"],
-            sourceIPs.map { [$0.ip, String($0.apps), String($0.users), Units.bytes($0.traffic.bytesTotal), String($0.traffic.transactions)] })
+            "Top source IPs",
+            ["Source IP", "Apps", "Users", "Traffic", "Transactions"],
+            sourceIPs.map {
+                [
+                    $0.ip, String($0.apps), String($0.users), Units.bytes($0.traffic.bytesTotal),
+                    String($0.traffic.transactions),
+                ]
+            }
+        )
         body += tableSection(
-            "Unknown destinations", ["Destination", "Hosts", "Users", "Traffic", "Transactions"],
-            unknownDestinations.map { [$0.destination, String($0.hosts), String($0.users), Units.bytes($0.traffic.bytesTotal), String($0.traffic.transactions)] })
+            "Unknown destinations",
+            ["Destination", "Hosts", "Users", "Traffic", "Transactions"],
+            unknownDestinations.map {
+                [
+                    $0.destination, String($0.hosts), String($0.users), Units.bytes($0.traffic.bytesTotal),
+                    String($0.traffic.transactions),
+                ]
+            }
+        )
         body += tableSection(
-            "Parse statistics", ["Input", "Format", "Confidence", "Lines", "Records", "Ignored", "Rejected"],
+            "Parse statistics",
+            ["Input", "Format", "Confidence", "Lines", "Records", "Ignored", "Rejected"],
             sources.map { s in
-                [s.name, s.parser, Units.percent(s.confidence), String(s.statistics.lines), String(s.statistics.records),
-                    String(s.statistics.ignoredCount), String(s.statistics.rejectedCount)]
-            })
-        let reasons = statistics.rejected.sorted { $0.key < $1.key }.map { ("rejected", $0.key.rawValue, $0.value) }
+                [
+                    s.name, s.parser, Units.percent(s.confidence), String(s.statistics.lines),
+                    String(s.statistics.records),
+                    String(s.statistics.ignoredCount), String(s.statistics.rejectedCount),
+                ]
+            }
+        )
+        let reasons =
+            statistics.rejected.sorted { $0.key < $1.key }.map { ("rejected", $0.key.rawValue, $0.value) }
             + statistics.ignored.sorted { $0.key < $1.key }.map { ("ignored", $0.key.rawValue, $0.value) }
         if !reasons.isEmpty {
             body += tableSection(
-                "Lines not turned into records", ["Outcome", "Reason", "Lines", "First at"],
-                reasons.map { [$0.0, $0.1, String($0.2.count), $0.2.firstLines.map { "\($0.source):\($0.line)" }.joined(separator: ", ")] })
+                "Lines not turned into records",
+                ["Outcome", "Reason", "Lines", "First at"],
+                reasons.map {
+                    [
+                        $0.0, $0.1, String($0.2.count),
+                        $0.2.firstLines.map { "\($0.source):\($0.line)" }.joined(separator: ", "),
+                    ]
+                }
+            )
         }
         return """
             <!DOCTYPE html>
@@ -92,8 +141,10 @@ extension DiscoveryReport {
     }
 
     private func tableSection(_ title: String, _ headers: [String], _ rows: [[String]]) -> String {
-        let numeric: Set<String> = ["Score", "Traffic", "Up", "Down", "Transactions", "Users", "IPs", "Apps", "Blocked",
-            "Hosts", "Lines", "Records", "Ignored", "Rejected", "Confidence"]
+        let numeric: Set<String> = [
+            "Score", "Traffic", "Up", "Down", "Transactions", "Users", "IPs", "Apps", "Blocked",
+            "Hosts", "Lines", "Records", "Ignored", "Rejected", "Confidence",
+        ]
         var s = "<section class=\"table\"><h2>\(HTML.escape(title))</h2><table><thead><tr>"
         s += headers.map { "<th\(numeric.contains($0) ? " class=\"n\"" : "")>\(HTML.escape($0))</th>" }.joined()
         s += "</tr></thead><tbody>"
@@ -145,7 +196,8 @@ extension DiscoveryReport {
         var s = "<svg role=\"img\" viewBox=\"0 0 520 90\" width=\"100%\">"
         for l in riskLevels where l.apps > 0 {
             let w = 500 * Double(l.apps) / Double(total)
-            s += "<rect x=\"\(Units.oneDecimal(x))\" y=\"0\" width=\"\(Units.oneDecimal(w))\" height=\"28\" fill=\"\(levelColor(l.level))\"/>"
+            s +=
+                "<rect x=\"\(Units.oneDecimal(x))\" y=\"0\" width=\"\(Units.oneDecimal(w))\" height=\"28\" fill=\"\(levelColor(l.level))\"/>"
             x += w
         }
         var lx = 0

@@ -41,7 +41,9 @@ package struct TextTable: Sendable {
         else { return s }
         return String(
             String.UnicodeScalarView(
-                s.unicodeScalars.map { $0.value < 32 || $0.value == 127 || (0x80..<0xA0).contains($0.value) ? "?" : $0 }))
+                s.unicodeScalars.map { $0.value < 32 || $0.value == 127 || (0x80..<0xA0).contains($0.value) ? "?" : $0 }
+            )
+        )
     }
 
     private static func clip(_ s: String, _ width: Int) -> String {
