@@ -70,6 +70,13 @@ struct Workload {
         var secure: Bool
     }
 
+    /// A fixed public address per host name, as DNS would give (a few per big service in reality; one here).
+    static func serverAddress(of host: String) -> String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in host.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        return "\(13 + h % 190).\((h >> 8) % 256).\((h >> 16) % 256).\(1 + (h >> 24) % 254)"
+    }
+
     mutating func next(index: Int) -> Request {
         let r = random.unit()
         let host: String
@@ -78,21 +85,28 @@ struct Workload {
             let k = Int(Double(Self.saasHosts.count) * pow01(random.unit(), 2.2))
             host = Self.saasHosts[min(k, Self.saasHosts.count - 1)]
         } else if r < 0.95 {
-            host = "cdn\(random.below(400)).unknown-site-\(random.below(3000)).net"
+            // A long tail of sites the catalog does not know: a few thousand, some much more visited than others.
+            let site = Int(3000 * pow01(random.unit(), 2))
+            host = "cdn\(site % 7).unknown-site-\(site).net"
         } else {
             host = "10.\(random.below(4)).\(random.below(250)).\(random.below(250))"
         }
         let blocked = random.below(100) < 2
+        // Each user works from one machine, sometimes from a second one (VPN, another laptop); 10% of requests
+        // come from machines nobody logged in on.
+        let userIndex = random.below(users.count)
+        let anonymous = random.below(10) == 0
+        let ipIndex = anonymous ? random.below(clientIPs.count) : (userIndex + (random.below(10) == 0 ? 777 : 0)) % clientIPs.count
         let secure = random.below(10) < 8
         let up = 200 + random.below(1500) + (random.below(50) == 0 ? random.below(5_000_000) : 0)
         let down = blocked ? 3000 : 300 + Int(200_000 * pow01(random.unit(), 4))
         return Request(
             time: start + Int64(index) * span / Int64(total) + Int64(random.below(3)),
             milliseconds: random.below(1000),
-            user: random.below(10) == 0 ? nil : users[random.below(users.count)],
-            clientIP: clientIPs[random.below(clientIPs.count)],
+            user: anonymous ? nil : users[userIndex],
+            clientIP: clientIPs[ipIndex],
             host: host,
-            serverIP: "\(13 + random.below(200)).\(random.below(256)).\(random.below(256)).\(1 + random.below(254))",
+            serverIP: Self.serverAddress(of: host),
             port: secure ? 443 : 80,
             path: "/api/v\(1 + random.below(3))/items/\(random.below(100_000))",
             method: random.below(5) == 0 ? "POST" : "GET",

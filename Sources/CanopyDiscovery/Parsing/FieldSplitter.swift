@@ -135,7 +135,7 @@ package struct FieldSplitter: Sendable {
             var j = i
             while j < n, line[j] != 32 && line[j] != 9 { j += 1 }
             ranges.append(i..<j)
-            escaped.append(false)
+            if quoted { escaped.append(false) }
             i = j
         }
     }

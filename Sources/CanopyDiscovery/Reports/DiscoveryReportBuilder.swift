@@ -30,34 +30,75 @@ package struct DiscoveryReportBuilder: Sendable {
         generatedAt: Timestamp
     ) -> DiscoveryReport {
         var appTraffic: [Int32: TrafficCounters] = [:]
-        var appUsers: [Int32: Set<Int32>] = [:]
-        var appIPs: [Int32: Set<Int32>] = [:]
-        var userTraffic: [Int32: TrafficCounters] = [:]
-        var userApps: [Int32: Set<Int32>] = [:]
-        var ipTraffic: [Int32: TrafficCounters] = [:]
-        var ipApps: [Int32: Set<Int32>] = [:]
-        var ipUsers: [Int32: Set<Int32>] = [:]
-        var dayTraffic: [Int32: TrafficCounters] = [:]
-        var dayApps: [Int32: Set<Int32>] = [:]
-        var totals = TrafficCounters()
-        for (key, counters) in aggregator.cells {
-            totals.add(counters)
-            appTraffic[key.target, default: TrafficCounters()].add(counters)
-            if key.user >= 0 { appUsers[key.target, default: []].insert(key.user) }
-            if key.sourceIP >= 0 { appIPs[key.target, default: []].insert(key.sourceIP) }
+        var appUsers = DistinctPairCounter()
+        var appIPs = DistinctPairCounter()
+        var userApps = DistinctPairCounter()
+        var ipApps = DistinctPairCounter()
+        var categoryOf: [Int32: Int32] = [:]
+        var categoryIDs: [String: Int32] = [:]
+        var categoryUsers = DistinctPairCounter()
+        aggregator.forEachAppCell { key, counters in
+            appTraffic[key.app, default: TrafficCounters()].add(counters)
             if key.user >= 0 {
-                userTraffic[key.user, default: TrafficCounters()].add(counters)
-                if key.target >= 0 { userApps[key.user, default: []].insert(key.target) }
+                appUsers.add(key.app, key.user)
+                userApps.add(key.user, key.app)
             }
             if key.sourceIP >= 0 {
-                ipTraffic[key.sourceIP, default: TrafficCounters()].add(counters)
-                if key.target >= 0 { ipApps[key.sourceIP, default: []].insert(key.target) }
-                if key.user >= 0 { ipUsers[key.sourceIP, default: []].insert(key.user) }
+                appIPs.add(key.app, key.sourceIP)
+                ipApps.add(key.sourceIP, key.app)
             }
-            if key.day >= 0 {
-                dayTraffic[key.day, default: TrafficCounters()].add(counters)
-                if key.target >= 0 { dayApps[key.day, default: []].insert(key.target) }
+            if key.user >= 0 {
+                let category: Int32
+                if let known = categoryOf[key.app] {
+                    category = known
+                } else {
+                    let name = catalog.apps[Int(key.app)].category
+                    category = categoryIDs[name] ?? Int32(categoryIDs.count)
+                    categoryIDs[name] = category
+                    categoryOf[key.app] = category
+                }
+                categoryUsers.add(category, key.user)
             }
+        }
+        var userTraffic: [Int32: TrafficCounters] = [:]
+        aggregator.forEachUser { userTraffic[$0] = $1 }
+        var ipTraffic: [Int32: TrafficCounters] = [:]
+        aggregator.forEachSourceIP { ipTraffic[$0] = $1 }
+        var ipUsers = DistinctPairCounter()
+        aggregator.forEachSourceIPUser { ipUsers.add($0, $1) }
+        var dayTraffic: [Int32: TrafficCounters] = [:]
+        var dayApps = DistinctPairCounter()
+        var period = TrafficCounters()
+        aggregator.forEachDay { key, counters in
+            period.add(counters)
+            guard key.day >= 0 else { return }
+            dayTraffic[key.day, default: TrafficCounters()].add(counters)
+            if key.app >= 0 { dayApps.add(key.day, key.app) }
+        }
+        // Unknown destinations, grouped by registrable domain, with distinct users per domain.
+        var domainOf: [Int32: Int32] = [:]
+        var domainNames: [String] = []
+        var domainIDs: [String: Int32] = [:]
+        var unknownByDomain: [Int32: (TrafficCounters, Int)] = [:]
+        aggregator.forEachUnknownDestination { id, counters in
+            let domain = RegistrableDomain.of(aggregator.unknownDestinations.values[Int(id)].description)
+            let d: Int32
+            if let known = domainIDs[domain] {
+                d = known
+            } else {
+                d = Int32(domainNames.count)
+                domainIDs[domain] = d
+                domainNames.append(domain)
+            }
+            domainOf[id] = d
+            var entry = unknownByDomain[d] ?? (TrafficCounters(), 0)
+            entry.0.add(counters)
+            entry.1 += 1
+            unknownByDomain[d] = entry
+        }
+        var domainUsers = DistinctPairCounter()
+        aggregator.forEachUnknownDestinationUser { destination, user in
+            if let d = domainOf[destination] { domainUsers.add(d, user) }
         }
         let name: (String) -> String = { pseudonymize?($0) ?? $0 }
 
@@ -65,21 +106,10 @@ package struct DiscoveryReportBuilder: Sendable {
         var apps: [DiscoveryReport.AppUsage] = []
         var categoryTraffic: [String: TrafficCounters] = [:]
         var categoryApps: [String: Int] = [:]
-        var categoryUsers: [String: Set<Int32>] = [:]
+
         var levelTraffic: [RiskLevel: TrafficCounters] = [:]
         var levelApps: [RiskLevel: Int] = [:]
-        var unknownByDomain: [String: (TrafficCounters, Int, Set<Int32>)] = [:]
         for (target, counters) in appTraffic {
-            if target < 0 {
-                let destination = aggregator.unknownDestinations.values[Int(-target - 1)]
-                let domain = RegistrableDomain.of(destination)
-                var entry = unknownByDomain[domain] ?? (TrafficCounters(), 0, [])
-                entry.0.add(counters)
-                entry.1 += 1
-                entry.2.formUnion(appUsers[target] ?? [])
-                unknownByDomain[domain] = entry
-                continue
-            }
             let app = catalog.apps[Int(target)]
             let explanation = scorer.explain(appID: app.id)
             let score = explanation.score
@@ -96,13 +126,12 @@ package struct DiscoveryReportBuilder: Sendable {
                     scoredAttributes: explanation.scoredAttributes,
                     tags: settings.tags(of: app.id),
                     traffic: counters,
-                    users: appUsers[target]?.count ?? 0,
-                    sourceIPs: appIPs[target]?.count ?? 0
+                    users: appUsers.count(target),
+                    sourceIPs: appIPs.count(target)
                 )
             )
             categoryTraffic[app.category, default: TrafficCounters()].add(counters)
             categoryApps[app.category, default: 0] += 1
-            categoryUsers[app.category, default: []].formUnion(appUsers[target] ?? [])
             levelTraffic[level, default: TrafficCounters()].add(counters)
             levelApps[level, default: 0] += 1
         }
@@ -111,7 +140,7 @@ package struct DiscoveryReportBuilder: Sendable {
         var users = userTraffic.map { id, counters in
             DiscoveryReport.UserUsage(
                 user: name(aggregator.users.values[Int(id)]),
-                apps: userApps[id]?.count ?? 0,
+                apps: userApps.count(id),
                 traffic: counters
             )
         }
@@ -119,8 +148,8 @@ package struct DiscoveryReportBuilder: Sendable {
         var ips = ipTraffic.map { id, counters in
             DiscoveryReport.IPUsage(
                 ip: aggregator.sourceIPs.values[Int(id)].description,
-                apps: ipApps[id]?.count ?? 0,
-                users: ipUsers[id]?.count ?? 0,
+                apps: ipApps.count(id),
+                users: ipUsers.count(id),
                 traffic: counters
             )
         }
@@ -132,7 +161,7 @@ package struct DiscoveryReportBuilder: Sendable {
                 id: id,
                 name: catalog.category(id: id)?.name ?? id,
                 apps: categoryApps[id] ?? 0,
-                users: categoryUsers[id]?.count ?? 0,
+                users: categoryIDs[id].map { categoryUsers.count($0) } ?? 0,
                 traffic: counters
             )
         }
@@ -144,11 +173,11 @@ package struct DiscoveryReportBuilder: Sendable {
                 traffic: levelTraffic[$0] ?? TrafficCounters()
             )
         }
-        var unknown = unknownByDomain.map { domain, entry in
+        var unknown = unknownByDomain.map { d, entry in
             DiscoveryReport.UnknownDestination(
-                destination: domain,
+                destination: domainNames[Int(d)],
                 hosts: entry.1,
-                users: entry.2.count,
+                users: domainUsers.count(d),
                 traffic: entry.0
             )
         }
@@ -156,7 +185,7 @@ package struct DiscoveryReportBuilder: Sendable {
         let days = dayTraffic.keys.sorted().map { day in
             DiscoveryReport.DayUsage(
                 date: Timestamp(secondsSinceEpoch: Int64(day) * 86_400).dateString,
-                apps: dayApps[day]?.count ?? 0,
+                apps: dayApps.count(day),
                 traffic: dayTraffic[day] ?? TrafficCounters()
             )
         }
@@ -167,8 +196,8 @@ package struct DiscoveryReportBuilder: Sendable {
             generatedAt: generatedAt.description,
             sources: sources,
             statistics: statistics,
-            firstSeen: totals.firstSeen == .max ? nil : Timestamp(millisecondsSinceEpoch: totals.firstSeen).description,
-            lastSeen: totals.lastSeen == .min ? nil : Timestamp(millisecondsSinceEpoch: totals.lastSeen).description,
+            firstSeen: period.firstSeen == .max ? nil : Timestamp(millisecondsSinceEpoch: period.firstSeen).description,
+            lastSeen: period.lastSeen == .min ? nil : Timestamp(millisecondsSinceEpoch: period.lastSeen).description,
             anonymized: pseudonymize != nil,
             totals: DiscoveryReport.Totals(
                 apps: apps.count,
