@@ -17,37 +17,33 @@ package enum UnknownDestination: Hashable, Sendable, CustomStringConvertible {
 /// Folds traffic records into the aggregates a snapshot report is built from, in memory that does not grow with
 /// the number of lines:
 ///
-/// - per (catalog app, user, source IP): the app's traffic, users and IPs, and each user's and IP's apps;
+/// - per (catalog app, user): the app's traffic and users, and each user's apps; and the distinct (app, source IP)
+///   pairs: the app's IPs and each IP's apps (a pair set, not a third key dimension, keeps memory to the number of
+///   distinct app × user and app × IP combinations);
 /// - per user and per source IP: their traffic, unknown destinations included;
-/// - per unknown destination: its traffic, and the distinct (destination, user) pairs — 8 bytes a pair instead of
-///   a full aggregate per (destination, user, IP), because the long tail of unknown sites would otherwise dominate
-///   memory (measured: 2 M such aggregates at 10 M lines of a 2,000-user week);
+/// - per unknown destination: its traffic; and the distinct (registrable domain, user) pairs — 8 bytes a pair
+///   instead of a full aggregate per (destination, user, IP), because the long tail of unknown sites would
+///   otherwise dominate memory (measured: 2 M such aggregates at 10 M lines of a 2,000-user week);
 /// - per (day, app), with all unknown traffic of a day in one bucket.
 ///
 /// (The (day, app, user, IP) grain of DESIGN.md §3.1 is the store's, for `canopy serve`; a snapshot report does
 /// not need it.) Aggregators filled on several cores merge exactly.
 package struct DiscoveryAggregator: Sendable {
-    /// An app aggregate key: a catalog app index, an interned user and source IP (``none`` when absent).
+    /// An app aggregate key: a catalog app index and an interned user (``none`` when absent).
     package struct CellKey: Hashable, Sendable {
         package var app: Int32
         package var user: Int32
-        package var sourceIP: Int32
 
-        var packed: UInt128 {
-            UInt128(UInt32(bitPattern: app)) << 64 | UInt128(UInt32(bitPattern: user)) << 32
-                | UInt128(UInt32(bitPattern: sourceIP))
-        }
+        var packed: UInt128 { UInt128(UInt32(bitPattern: app)) << 32 | UInt128(UInt32(bitPattern: user)) }
 
-        init(app: Int32, user: Int32, sourceIP: Int32) {
+        init(app: Int32, user: Int32) {
             self.app = app
             self.user = user
-            self.sourceIP = sourceIP
         }
 
         init(packed: UInt128) {
-            app = Int32(bitPattern: UInt32(truncatingIfNeeded: packed >> 64))
-            user = Int32(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
-            sourceIP = Int32(bitPattern: UInt32(truncatingIfNeeded: packed))
+            app = Int32(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
+            user = Int32(bitPattern: UInt32(truncatingIfNeeded: packed))
         }
     }
 
@@ -71,12 +67,16 @@ package struct DiscoveryAggregator: Sendable {
 
     package let matcher: AppMatcher
     private var appCells = CounterTable()
+    private var appIPs = PairSet()
     private var days = CounterTable(capacity: 64)
     private var userTraffic = CounterTable(capacity: 256)
     private var ipTraffic = CounterTable(capacity: 256)
     private var ipUsers = PairSet()
     private var unknownTraffic = CounterTable(capacity: 256)
     private var unknownUsers = PairSet()
+    /// The registrable domain of every unknown destination (by destination id), computed once per destination.
+    private var unknownDomainOf: [Int32] = []
+    package private(set) var unknownDomains = Interner<String>()
     package private(set) var users = Interner<String>()
     package private(set) var sourceIPs = Interner<IPAddress>()
     /// Unmatched public destinations: host names, or addresses when there is no name.
@@ -126,12 +126,11 @@ package struct DiscoveryAggregator: Sendable {
         let user = record.user.map { users.id($0) } ?? Self.none
         let ip = record.sourceIP.map { sourceIPs.id($0) } ?? Self.none
         if app >= 0 {
-            appCells.add(
-                CellKey(app: app, user: user, sourceIP: ip).packed, up: up, down: down, total: total,
-                blocked: blocked, time: time)
+            appCells.add(CellKey(app: app, user: user).packed, up: up, down: down, total: total, blocked: blocked, time: time)
+            if ip >= 0 { appIPs.insert(app, ip) }
         } else {
             unknownTraffic.add(UInt128(UInt32(unknown)), up: up, down: down, total: total, blocked: blocked, time: time)
-            if user >= 0 { unknownUsers.insert(unknown, user) }
+            if user >= 0 { unknownUsers.insert(domain(ofUnknown: unknown), user) }
         }
         if user >= 0 {
             userTraffic.add(UInt128(UInt32(user)), up: up, down: down, total: total, blocked: blocked, time: time)
@@ -147,7 +146,19 @@ package struct DiscoveryAggregator: Sendable {
         }
     }
 
-    /// Calls `body` for every (app, user, source IP) aggregate.
+    /// The interned registrable domain of an unknown destination.
+    package mutating func domain(ofUnknown id: Int32) -> Int32 {
+        while unknownDomainOf.count <= Int(id) {
+            let destination = unknownDestinations.values[unknownDomainOf.count]
+            unknownDomainOf.append(unknownDomains.id(RegistrableDomain.of(destination.description)))
+        }
+        return unknownDomainOf[Int(id)]
+    }
+
+    /// Calls `body` for every distinct (app, source IP) pair.
+    package func forEachAppSourceIP(_ body: (Int32, Int32) -> Void) { appIPs.forEach(body) }
+
+    /// Calls `body` for every (app, user) aggregate.
     package func forEachAppCell(_ body: (CellKey, TrafficCounters) -> Void) {
         appCells.forEach { body(CellKey(packed: $0), $1) }
     }
@@ -175,8 +186,8 @@ package struct DiscoveryAggregator: Sendable {
         unknownTraffic.forEach { body(Int32(truncatingIfNeeded: $0), $1) }
     }
 
-    /// Calls `body` for every distinct (unknown destination, user) pair.
-    package func forEachUnknownDestinationUser(_ body: (Int32, Int32) -> Void) { unknownUsers.forEach(body) }
+    /// Calls `body` for every distinct (unknown registrable domain, user) pair (domain ids from ``unknownDomains``).
+    package func forEachUnknownDomainUser(_ body: (Int32, Int32) -> Void) { unknownUsers.forEach(body) }
 
     /// Adds everything another aggregator (same catalog) collected.
     package mutating func merge(_ other: DiscoveryAggregator) {
@@ -187,8 +198,9 @@ package struct DiscoveryAggregator: Sendable {
         func ip(_ id: Int32) -> Int32 { id >= 0 ? ipMap[Int(id)] : id }
         other.appCells.forEach { packed, counters in
             let k = CellKey(packed: packed)
-            appCells.add(CellKey(app: k.app, user: user(k.user), sourceIP: ip(k.sourceIP)).packed, counters)
+            appCells.add(CellKey(app: k.app, user: user(k.user)).packed, counters)
         }
+        other.appIPs.forEach { a, i in appIPs.insert(a, ip(i)) }
         other.days.forEach { packed, counters in days.add(packed, counters) }
         other.forEachUser { id, counters in userTraffic.add(UInt128(UInt32(user(id))), counters) }
         other.forEachSourceIP { id, counters in ipTraffic.add(UInt128(UInt32(ip(id))), counters) }
@@ -196,7 +208,8 @@ package struct DiscoveryAggregator: Sendable {
         other.forEachUnknownDestination { id, counters in
             unknownTraffic.add(UInt128(UInt32(unknownMap[Int(id)])), counters)
         }
-        other.unknownUsers.forEach { d, u in unknownUsers.insert(unknownMap[Int(d)], user(u)) }
+        let domainMap = other.unknownDomains.values.map { unknownDomains.id($0) }
+        other.unknownUsers.forEach { d, u in unknownUsers.insert(domainMap[Int(d)], user(u)) }
         for (device, counters) in other.devices { devices[device, default: TrafficCounters()].add(counters) }
         privateTraffic.add(other.privateTraffic)
         recordsWithoutTime += other.recordsWithoutTime

@@ -43,10 +43,6 @@ package struct DiscoveryReportBuilder: Sendable {
                 appUsers.add(key.app, key.user)
                 userApps.add(key.user, key.app)
             }
-            if key.sourceIP >= 0 {
-                appIPs.add(key.app, key.sourceIP)
-                ipApps.add(key.sourceIP, key.app)
-            }
             if key.user >= 0 {
                 let category: Int32
                 if let known = categoryOf[key.app] {
@@ -59,6 +55,10 @@ package struct DiscoveryReportBuilder: Sendable {
                 }
                 categoryUsers.add(category, key.user)
             }
+        }
+        aggregator.forEachAppSourceIP { app, ip in
+            appIPs.add(app, ip)
+            ipApps.add(ip, app)
         }
         var userTraffic: [Int32: TrafficCounters] = [:]
         aggregator.forEachUser { userTraffic[$0] = $1 }
@@ -76,30 +76,18 @@ package struct DiscoveryReportBuilder: Sendable {
             if key.app >= 0 { dayApps.add(key.day, key.app) }
         }
         // Unknown destinations, grouped by registrable domain, with distinct users per domain.
-        var domainOf: [Int32: Int32] = [:]
-        var domainNames: [String] = []
-        var domainIDs: [String: Int32] = [:]
+        var unknownAggregator = aggregator
         var unknownByDomain: [Int32: (TrafficCounters, Int)] = [:]
         aggregator.forEachUnknownDestination { id, counters in
-            let domain = RegistrableDomain.of(aggregator.unknownDestinations.values[Int(id)].description)
-            let d: Int32
-            if let known = domainIDs[domain] {
-                d = known
-            } else {
-                d = Int32(domainNames.count)
-                domainIDs[domain] = d
-                domainNames.append(domain)
-            }
-            domainOf[id] = d
+            let d = unknownAggregator.domain(ofUnknown: id)
             var entry = unknownByDomain[d] ?? (TrafficCounters(), 0)
             entry.0.add(counters)
             entry.1 += 1
             unknownByDomain[d] = entry
         }
+        let domainNames = unknownAggregator.unknownDomains.values
         var domainUsers = DistinctPairCounter()
-        aggregator.forEachUnknownDestinationUser { destination, user in
-            if let d = domainOf[destination] { domainUsers.add(d, user) }
-        }
+        aggregator.forEachUnknownDomainUser { domainUsers.add($0, $1) }
         let name: (String) -> String = { pseudonymize?($0) ?? $0 }
 
         // Apps.
