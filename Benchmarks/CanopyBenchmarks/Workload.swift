@@ -96,7 +96,9 @@ struct Workload {
         // come from machines nobody logged in on.
         let userIndex = random.below(users.count)
         let anonymous = random.below(10) == 0
-        let ipIndex = anonymous ? random.below(clientIPs.count) : (userIndex + (random.below(10) == 0 ? 777 : 0)) % clientIPs.count
+        let ipIndex =
+            anonymous
+            ? random.below(clientIPs.count) : (userIndex + (random.below(10) == 0 ? 777 : 0)) % clientIPs.count
         let secure = random.below(10) < 8
         let up = 200 + random.below(1500) + (random.below(50) == 0 ? random.below(5_000_000) : 0)
         let down = blocked ? 3000 : 300 + Int(200_000 * pow01(random.unit(), 4))

@@ -20,7 +20,15 @@ package struct CounterTable: Sendable {
         init(key: UInt128) { self.key = key }
 
         @inline(__always)
-        mutating func add(up: Int64, down: Int64, total: Int64, transactions t: Int64, blocked b: Int64, first: Int64, last: Int64) {
+        mutating func add(
+            up: Int64,
+            down: Int64,
+            total: Int64,
+            transactions t: Int64,
+            blocked b: Int64,
+            first: Int64,
+            last: Int64
+        ) {
             bytesUp &+= up
             bytesDown &+= down
             bytesTotal &+= total
@@ -92,17 +100,28 @@ package struct CounterTable: Sendable {
     package mutating func add(_ key: UInt128, up: Int64, down: Int64, total: Int64, blocked: Bool, time: Int64?) {
         let i = slot(key)
         entries[i].add(
-            up: up, down: down, total: total, transactions: 1, blocked: blocked ? 1 : 0, first: time ?? .max,
-            last: time ?? .min)
+            up: up,
+            down: down,
+            total: total,
+            transactions: 1,
+            blocked: blocked ? 1 : 0,
+            first: time ?? .max,
+            last: time ?? .min
+        )
     }
 
     /// Adds counters under `key` (merging tables).
     package mutating func add(_ key: UInt128, _ counters: TrafficCounters) {
         let i = slot(key)
         entries[i].add(
-            up: counters.bytesUp, down: counters.bytesDown, total: counters.bytesTotal,
-            transactions: counters.transactions, blocked: counters.blocked, first: counters.firstSeen,
-            last: counters.lastSeen)
+            up: counters.bytesUp,
+            down: counters.bytesDown,
+            total: counters.bytesTotal,
+            transactions: counters.transactions,
+            blocked: counters.blocked,
+            first: counters.firstSeen,
+            last: counters.lastSeen
+        )
     }
 
     /// Calls `body` for every entry, in no particular order.

@@ -126,7 +126,14 @@ package struct DiscoveryAggregator: Sendable {
         let user = record.user.map { users.id($0) } ?? Self.none
         let ip = record.sourceIP.map { sourceIPs.id($0) } ?? Self.none
         if app >= 0 {
-            appCells.add(CellKey(app: app, user: user).packed, up: up, down: down, total: total, blocked: blocked, time: time)
+            appCells.add(
+                CellKey(app: app, user: user).packed,
+                up: up,
+                down: down,
+                total: total,
+                blocked: blocked,
+                time: time
+            )
             if ip >= 0 { appIPs.insert(app, ip) }
         } else {
             unknownTraffic.add(UInt128(UInt32(unknown)), up: up, down: down, total: total, blocked: blocked, time: time)
@@ -142,7 +149,12 @@ package struct DiscoveryAggregator: Sendable {
         days.add(DayKey(day: day, app: app).packed, up: up, down: down, total: total, blocked: blocked, time: time)
         if let device = record.device {
             devices[device, default: TrafficCounters()].add(
-                up: up, down: down, total: total, blocked: blocked, time: time)
+                up: up,
+                down: down,
+                total: total,
+                blocked: blocked,
+                time: time
+            )
         }
     }
 

@@ -37,7 +37,10 @@ package struct PairSet: Sendable {
     /// Calls `body` for every pair, in no particular order.
     package func forEach(_ body: (Int32, Int32) -> Void) {
         for key in slots where key != Self.empty {
-            body(Int32(bitPattern: UInt32(truncatingIfNeeded: key >> 32)), Int32(bitPattern: UInt32(truncatingIfNeeded: key)))
+            body(
+                Int32(bitPattern: UInt32(truncatingIfNeeded: key >> 32)),
+                Int32(bitPattern: UInt32(truncatingIfNeeded: key))
+            )
         }
     }
 
