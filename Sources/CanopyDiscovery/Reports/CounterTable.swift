@@ -125,7 +125,7 @@ package struct CounterTable: Sendable {
     }
 
     /// Calls `body` for every entry, in no particular order.
-    package func forEach(_ body: (UInt128, TrafficCounters) -> Void) {
+    package func forEachEntry(_ body: (UInt128, TrafficCounters) -> Void) {
         for entry in entries where entry.key != Self.empty { body(entry.key, entry.counters) }
     }
 

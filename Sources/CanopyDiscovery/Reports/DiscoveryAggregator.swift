@@ -168,38 +168,38 @@ package struct DiscoveryAggregator: Sendable {
     }
 
     /// Calls `body` for every distinct (app, source IP) pair.
-    package func forEachAppSourceIP(_ body: (Int32, Int32) -> Void) { appIPs.forEach(body) }
+    package func forEachAppSourceIP(_ body: (Int32, Int32) -> Void) { appIPs.forEachPair(body) }
 
     /// Calls `body` for every (app, user) aggregate.
     package func forEachAppCell(_ body: (CellKey, TrafficCounters) -> Void) {
-        appCells.forEach { body(CellKey(packed: $0), $1) }
+        appCells.forEachEntry { body(CellKey(packed: $0), $1) }
     }
 
     /// Calls `body` for every (day, app) aggregate (app ``unknownApp``: all unknown destinations of that day).
     package func forEachDay(_ body: (DayKey, TrafficCounters) -> Void) {
-        days.forEach { body(DayKey(packed: $0), $1) }
+        days.forEachEntry { body(DayKey(packed: $0), $1) }
     }
 
     /// Calls `body` with every interned user id and its traffic.
     package func forEachUser(_ body: (Int32, TrafficCounters) -> Void) {
-        userTraffic.forEach { body(Int32(truncatingIfNeeded: $0), $1) }
+        userTraffic.forEachEntry { body(Int32(truncatingIfNeeded: $0), $1) }
     }
 
     /// Calls `body` with every interned source IP id and its traffic.
     package func forEachSourceIP(_ body: (Int32, TrafficCounters) -> Void) {
-        ipTraffic.forEach { body(Int32(truncatingIfNeeded: $0), $1) }
+        ipTraffic.forEachEntry { body(Int32(truncatingIfNeeded: $0), $1) }
     }
 
     /// Calls `body` for every distinct (source IP, user) pair.
-    package func forEachSourceIPUser(_ body: (Int32, Int32) -> Void) { ipUsers.forEach(body) }
+    package func forEachSourceIPUser(_ body: (Int32, Int32) -> Void) { ipUsers.forEachPair(body) }
 
     /// Calls `body` with every unknown destination id and its traffic.
     package func forEachUnknownDestination(_ body: (Int32, TrafficCounters) -> Void) {
-        unknownTraffic.forEach { body(Int32(truncatingIfNeeded: $0), $1) }
+        unknownTraffic.forEachEntry { body(Int32(truncatingIfNeeded: $0), $1) }
     }
 
     /// Calls `body` for every distinct (unknown registrable domain, user) pair (domain ids from ``unknownDomains``).
-    package func forEachUnknownDomainUser(_ body: (Int32, Int32) -> Void) { unknownUsers.forEach(body) }
+    package func forEachUnknownDomainUser(_ body: (Int32, Int32) -> Void) { unknownUsers.forEachPair(body) }
 
     /// Adds everything another aggregator (same catalog) collected.
     package mutating func merge(_ other: DiscoveryAggregator) {
@@ -208,20 +208,20 @@ package struct DiscoveryAggregator: Sendable {
         let unknownMap = other.unknownDestinations.values.map { unknownDestinations.id($0) }
         func user(_ id: Int32) -> Int32 { id >= 0 ? userMap[Int(id)] : id }
         func ip(_ id: Int32) -> Int32 { id >= 0 ? ipMap[Int(id)] : id }
-        other.appCells.forEach { packed, counters in
+        other.appCells.forEachEntry { packed, counters in
             let k = CellKey(packed: packed)
             appCells.add(CellKey(app: k.app, user: user(k.user)).packed, counters)
         }
-        other.appIPs.forEach { a, i in appIPs.insert(a, ip(i)) }
-        other.days.forEach { packed, counters in days.add(packed, counters) }
+        other.appIPs.forEachPair { a, i in appIPs.insert(a, ip(i)) }
+        other.days.forEachEntry { packed, counters in days.add(packed, counters) }
         other.forEachUser { id, counters in userTraffic.add(UInt128(UInt32(user(id))), counters) }
         other.forEachSourceIP { id, counters in ipTraffic.add(UInt128(UInt32(ip(id))), counters) }
-        other.ipUsers.forEach { i, u in ipUsers.insert(ip(i), user(u)) }
+        other.ipUsers.forEachPair { i, u in ipUsers.insert(ip(i), user(u)) }
         other.forEachUnknownDestination { id, counters in
             unknownTraffic.add(UInt128(UInt32(unknownMap[Int(id)])), counters)
         }
         let domainMap = other.unknownDomains.values.map { unknownDomains.id($0) }
-        other.unknownUsers.forEach { d, u in unknownUsers.insert(domainMap[Int(d)], user(u)) }
+        other.unknownUsers.forEachPair { d, u in unknownUsers.insert(domainMap[Int(d)], user(u)) }
         for (device, counters) in other.devices { devices[device, default: TrafficCounters()].add(counters) }
         privateTraffic.add(other.privateTraffic)
         recordsWithoutTime += other.recordsWithoutTime

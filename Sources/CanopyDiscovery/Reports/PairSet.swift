@@ -35,7 +35,7 @@ package struct PairSet: Sendable {
     }
 
     /// Calls `body` for every pair, in no particular order.
-    package func forEach(_ body: (Int32, Int32) -> Void) {
+    package func forEachPair(_ body: (Int32, Int32) -> Void) {
         for key in slots where key != Self.empty {
             body(
                 Int32(bitPattern: UInt32(truncatingIfNeeded: key >> 32)),
