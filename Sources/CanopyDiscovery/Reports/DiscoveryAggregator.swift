@@ -76,9 +76,9 @@ package struct DiscoveryAggregator: Sendable {
     private var unknownUsers = PairSet()
     /// The registrable domain of every unknown destination (by destination id), computed once per destination.
     private var unknownDomainOf: [Int32] = []
-    package private(set) var unknownDomains = Interner<String>()
-    package private(set) var users = Interner<String>()
-    package private(set) var sourceIPs = Interner<IPAddress>()
+    package private(set) var unknownDomains = TextInterner()
+    package private(set) var users = TextInterner()
+    package private(set) var sourceIPs = AddressInterner()
     /// Unmatched public destinations: host names, or addresses when there is no name.
     package private(set) var unknownDestinations = Interner<UnknownDestination>()
     package private(set) var devices: [String: TrafficCounters] = [:]
