@@ -192,13 +192,13 @@ package struct DiscoveryRunner: Sendable {
                     to: boundaries[part + 1]
                 ) { chunk in
                     splitter.feed(chunk) { event in
-                        if let record = session.consume(event) { aggregator.add(record) }
+                        session.consume(event) { aggregator.add($0) }
                     }
                     let total = counter.pointer.pointee.add(Int64(chunk.count), ordering: .relaxed).newValue
                     progress?(total)
                 }
                 splitter.finish { event in
-                    if let record = session.consume(event) { aggregator.add(record) }
+                    session.consume(event) { aggregator.add($0) }
                 }
                 let lines = splitter.lineNumber
                 let stats = session.statistics

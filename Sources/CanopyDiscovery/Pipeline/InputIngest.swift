@@ -61,7 +61,7 @@ package struct InputIngest: Sendable {
         case .parsing(var session, var splitter):
             state = .failed  // Release the session's storage so it is not copied on write.
             splitter.feed(chunk) { event in
-                if let record = session.consume(event) { aggregator.add(record) }
+                session.consume(event) { aggregator.add($0) }
             }
             state = .parsing(session, splitter)
         case .failed:
@@ -78,7 +78,7 @@ package struct InputIngest: Sendable {
         if case .parsing(var session, var splitter) = state {
             state = .failed
             splitter.finish { event in
-                if let record = session.consume(event) { aggregator.add(record) }
+                session.consume(event) { aggregator.add($0) }
             }
             state = .parsing(session, splitter)
         }
@@ -129,7 +129,7 @@ package struct InputIngest: Sendable {
         for chunk in chunks {
             chunk.withUnsafeBufferPointer { buffer in
                 lineSplitter.feed(buffer) { event in
-                    if let record = session.consume(event) { aggregator.add(record) }
+                    session.consume(event) { aggregator.add($0) }
                 }
             }
         }

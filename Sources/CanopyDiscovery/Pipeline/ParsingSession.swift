@@ -30,32 +30,50 @@ package struct ParsingSession: Sendable {
         }
     }
 
+    /// Parses one splitter event and hands a record, if the line made one, to `sink` without copying it out.
+    @inline(__always)
+    package mutating func consume(_ event: LineSplitter.Event, into sink: (TrafficRecord) -> Void) {
+        switch event {
+        case .overlong(let number):
+            statistics.lines += 1
+            statistics.countRejected(.overlongLine, source: source, line: number)
+        case .line(let bytes, let number):
+            if case .record(let record) = parse(line: bytes, number: number) { sink(record) }
+        }
+    }
+
     /// Parses one line.
     package mutating func consume(line: Bytes, number: Int) -> TrafficRecord? {
+        if case .record(let record) = parse(line: line, number: number) { return record }
+        return nil
+    }
+
+    /// Parses one line and counts its outcome.
+    @inline(__always)
+    private mutating func parse(line: Bytes, number: Int) -> ParseResult {
         statistics.lines += 1
         statistics.bytes += Int64(line.count + 1)
         if line.trimmed.isEmpty {
             statistics.countIgnored(.emptyLine, source: source, line: number)
-            return nil
+            return .ignored(.emptyLine)
         }
         if line.containsBinary {
             statistics.countRejected(.binaryData, source: source, line: number)
-            return nil
+            return .rejected(.binaryData)
         }
-        switch parser.parse(line, context: context) {
-        case .record(let record):
+        let result = parser.parse(line, context: context)
+        switch result {
+        case .record:
             statistics.records += 1
-            return record
         case .ignored(let reason):
             statistics.countIgnored(reason, source: source, line: number)
-            return nil
         case .rejected(let reason):
             if reason == .emptyLine {
                 statistics.countIgnored(reason, source: source, line: number)
             } else {
                 statistics.countRejected(reason, source: source, line: number)
             }
-            return nil
         }
+        return result
     }
 }
