@@ -34,6 +34,11 @@ export CANOPY_SQUID_LOGS="$work/logs"
 
 echo "== tests"
 export CANOPY_BINARY="$root/.build/debug/canopy"
-swift test --skip-build 2>&1 | tee "$work/test-output.txt" | grep -v -e "^◇" -e "^✔ Test .* passed after" -e "^✔ Suite" || true
-grep -qE "^✔ Test run with [0-9]+ tests? in [0-9]+ suites? passed" "$work/test-output.txt" || { echo "tests failed"; exit 1; }
-tail -1 "$work/test-output.txt"
+swift test --skip-build >"$work/test-output.txt" 2>&1 || true
+if ! grep -qE "^✔ Test run with [0-9]+ tests? in [0-9]+ suites? passed" "$work/test-output.txt"; then
+    grep -E -A8 "^✘" "$work/test-output.txt" | head -300
+    tail -5 "$work/test-output.txt"
+    echo "tests failed"
+    exit 1
+fi
+grep -E "^✔ Test run with" "$work/test-output.txt" | tail -1
