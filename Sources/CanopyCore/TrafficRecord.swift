@@ -46,11 +46,4 @@ extension TrafficRecord: Codable {
         case action = "event.action"
         case userAgent = "http.user_agent"
     }
-
-    /// The JSON key of every field, in declaration order; ``FieldCatalog`` documents each.
-    package static let fieldIDs: [String] = [
-        "time", "net.src_ip", "user.name", "device.name", "net.dst_host", "net.dst_ip", "net.dst_port", "http.url",
-        "http.method", "http.status", "net.bytes_up", "net.bytes_down", "net.bytes_total", "event.action",
-        "http.user_agent",
-    ]
 }

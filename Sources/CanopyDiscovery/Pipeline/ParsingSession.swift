@@ -18,16 +18,10 @@ package struct ParsingSession: Sendable {
     }
 
     /// Parses one splitter event; returns the record, if the line made one.
-    @inline(__always)
     package mutating func consume(_ event: LineSplitter.Event) -> TrafficRecord? {
-        switch event {
-        case .overlong(let number):
-            statistics.lines += 1
-            statistics.countRejected(.overlongLine, source: source, line: number)
-            return nil
-        case .line(let bytes, let number):
-            return consume(line: bytes, number: number)
-        }
+        var record: TrafficRecord?
+        consume(event) { record = $0 }
+        return record
     }
 
     /// Parses one splitter event and hands a record, if the line made one, to `sink` without copying it out.

@@ -84,8 +84,6 @@ package struct DiscoveryAggregator: Sendable {
     package private(set) var devices: [String: TrafficCounters] = [:]
     /// Traffic to private, loopback and link-local destinations (not apps).
     package private(set) var privateTraffic = TrafficCounters()
-    /// Records without a time (counted in the traffic, day bucket -1).
-    package private(set) var recordsWithoutTime = 0
 
     /// Interned id for "no user" and "no source IP".
     package static let none: Int32 = -1
@@ -117,12 +115,8 @@ package struct DiscoveryAggregator: Sendable {
             privateTraffic.add(up: up, down: down, total: total, blocked: blocked, time: time)
             return
         }
-        var day: Int32 = -1
-        if let t = record.time {
-            day = Int32(truncatingIfNeeded: t.dayNumber)
-        } else {
-            recordsWithoutTime += 1
-        }
+        // Records without a time go to day -1.
+        let day = record.time.map { Int32(truncatingIfNeeded: $0.dayNumber) } ?? -1
         let user = record.user.map { users.id($0) } ?? Self.none
         let ip = record.sourceIP.map { sourceIPs.id($0) } ?? Self.none
         if app >= 0 {
@@ -224,6 +218,5 @@ package struct DiscoveryAggregator: Sendable {
         other.unknownUsers.forEachPair { d, u in unknownUsers.insert(domainMap[Int(d)], user(u)) }
         for (device, counters) in other.devices { devices[device, default: TrafficCounters()].add(counters) }
         privateTraffic.add(other.privateTraffic)
-        recordsWithoutTime += other.recordsWithoutTime
     }
 }
