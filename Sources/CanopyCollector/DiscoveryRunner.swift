@@ -191,9 +191,7 @@ package struct DiscoveryRunner: Sendable {
                     from: boundaries[part],
                     to: boundaries[part + 1]
                 ) { chunk in
-                    splitter.feed(chunk) { event in
-                        session.consume(event) { aggregator.add($0) }
-                    }
+                    session.consume(chunk: chunk, splitter: &splitter) { aggregator.add($0) }
                     let total = counter.pointer.pointee.add(Int64(chunk.count), ordering: .relaxed).newValue
                     progress?(total)
                 }

@@ -1,5 +1,6 @@
 package import CanopyDiscovery
 import Foundation
+import Glibc
 import ZIPFoundation
 
 /// One readable stream of log lines: a plain file, a .gz file, a member of a .zip, or standard input.
@@ -78,12 +79,7 @@ package struct LogInput: Sendable, Hashable {
             let inflater = try GzipInflater()
             try Self.readFile(path, chunkSize: chunkSize) { try inflater.feed($0, source: name, sink) }
         case .standardInput:
-            let handle = FileHandle.standardInput
-            while true {
-                let data = handle.readData(ofLength: chunkSize)
-                if data.isEmpty { break }
-                try data.withUnsafeBytes { try sink($0.bindMemory(to: UInt8.self)) }
-            }
+            try Self.readDescriptor(STDIN_FILENO, source: name, chunkSize: chunkSize, sink: sink)
         case .zipMember(let member, let gzipped):
             let archive: Archive
             do {
@@ -115,7 +111,8 @@ package struct LogInput: Sendable, Hashable {
         return (attributes?[.size] as? NSNumber)?.int64Value
     }
 
-    /// Reads `path` from byte `start` up to `end` (the end of the file when nil) in chunks.
+    /// Reads `path` from byte `start` up to `end` (the end of the file when nil) in chunks, through one buffer that
+    /// is reused for every chunk (no allocation per read).
     static func readFile(
         _ path: String,
         chunkSize: Int,
@@ -123,23 +120,36 @@ package struct LogInput: Sendable, Hashable {
         to end: Int64? = nil,
         sink: (Bytes) throws -> Void
     ) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw InputError(source: path, reason: "cannot open the file for reading")
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw InputError(source: path, reason: "cannot open the file for reading") }
+        defer { close(fd) }
+        if start > 0, lseek(fd, off_t(start), SEEK_SET) < 0 {
+            throw InputError(source: path, reason: "cannot seek in the file")
         }
-        defer { try? handle.close() }
-        if start > 0 { try handle.seek(toOffset: UInt64(start)) }
-        var remaining = end.map { $0 - start } ?? Int64.max
+        try readDescriptor(fd, source: path, chunkSize: chunkSize, limit: end.map { $0 - start }, sink: sink)
+    }
+
+    /// Reads a descriptor to its end (or `limit` bytes) in chunks through one reused buffer.
+    static func readDescriptor(
+        _ fd: Int32,
+        source: String,
+        chunkSize: Int,
+        limit: Int64? = nil,
+        sink: (Bytes) throws -> Void
+    ) throws {
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkSize)
+        defer { buffer.deallocate() }
+        var remaining = limit ?? Int64.max
         while remaining > 0 {
             let want = Int(min(Int64(chunkSize), remaining))
-            let data: Data
-            do {
-                data = try handle.read(upToCount: want) ?? Data()
-            } catch {
-                throw InputError(source: path, reason: "read error")
+            let n = Glibc.read(fd, buffer.baseAddress, want)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw InputError(source: source, reason: "read error (\(String(cString: strerror(errno))))")
             }
-            if data.isEmpty { break }
-            remaining -= Int64(data.count)
-            try data.withUnsafeBytes { try sink($0.bindMemory(to: UInt8.self)) }
+            if n == 0 { break }
+            remaining -= Int64(n)
+            try sink(UnsafeBufferPointer(rebasing: buffer[0..<n]))
         }
     }
 

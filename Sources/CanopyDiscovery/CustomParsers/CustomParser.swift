@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 import Yams
 
 /// A parser built from a ``CustomParserDefinition`` (the reference product's "custom log parser").
@@ -76,7 +76,7 @@ package struct CustomParser: LogParser {
         try self.init(definition: definition)
     }
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         if !comment.isEmpty, line.count >= comment.count, Array(line.sub(0..<comment.count)) == comment {
             return .ignored(.header)
         }
@@ -95,7 +95,7 @@ package struct CustomParser: LogParser {
             guard pairs.scan(line) else { return .rejected(.unbalancedQuotes) }
             if pairs.count == 0 { return .rejected(.notThisFormat) }
         }
-        return map(line, context)
+        return map(line, context).deliver(into: &record)
     }
 
     private mutating func map(_ line: Bytes, _ context: ParseContext) -> ParseResult {

@@ -104,13 +104,15 @@ package struct AppMatcher: Sendable {
     /// The app for an ASCII host given as bytes, already without port (the hot path of the lookup benchmark).
     package func lookup(bytes host: Bytes) -> Int32? { index.lookup(host) }
 
-    private func rangeMatch(_ ip: IPAddress) -> Int32? {
+    /// The custom app whose IP ranges hold `ip`, if any.
+    package func rangeMatch(_ ip: IPAddress) -> Int32? {
+        if ranges.isEmpty { return nil }
         for (range, app) in ranges where range.contains(ip) { return app }
         return nil
     }
 
     /// Single-label names and internal TLDs (`.local`, `.internal`, `.lan`, `.corp`, `.home.arpa`) are not cloud apps.
-    private func isLocalName(_ host: String) -> Bool {
+    package func isLocalName(_ host: String) -> Bool {
         if !host.contains(".") { return true }
         for suffix in [".local", ".internal", ".lan", ".corp", ".home.arpa", ".localdomain", ".intranet"]
         where host.hasSuffix(suffix) {

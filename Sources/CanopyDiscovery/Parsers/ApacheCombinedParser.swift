@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Access logs in the NCSA combined and common formats, as Apache httpd (`LogFormat "%h %l %u %t \"%r\" %>s %b
 /// \"%{Referer}i\" \"%{User-Agent}i\"" combined`) and nginx (`log_format combined`) write them, with or without the
@@ -28,7 +28,7 @@ package struct ApacheCombinedParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         guard fields.splitWhitespace(line, quoted: true) else { return .rejected(.unbalancedQuotes) }
         guard let timeIndex = CommonLogFormat.timeIndex(fields, in: line) else {
             // A line cut before its time still starts with the client address.
@@ -45,13 +45,14 @@ package struct ApacheCombinedParser: BuiltinLogParser {
             percentEncodedUser: false,
             context: context
         )
-        guard case .record(var record) = result else { return result }
+        let outcome = result.deliver(into: &record)
+        guard outcome == .record else { return outcome }
         if first == 1, record.destinationHost == nil, record.destinationIP == nil {
             WebAuthority.apply(fields.field(0, in: line), to: &record)
         }
         // Apache and nginx escape `"` and `\` inside the quotes.
         if fields.count > first + 8, context.capturesDetail { record.userAgent = fields.string(first + 8, in: line) }
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
-        return .record(record)
+        return .record
     }
 }

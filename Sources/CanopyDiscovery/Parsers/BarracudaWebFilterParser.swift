@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Barracuda Web Security Gateway (formerly Web Filter) web traffic log, as sent over syslog by the `http_scan`
 /// process ("Syslog and the Barracuda Web Security Gateway", Barracuda Campus; "Understanding Syslog Messages for
@@ -35,7 +35,7 @@ package struct BarracudaWebFilterParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         let header = SyslogHeader.parse(line, defaultYear: context.defaultYear)
         var message = line.dropFirst(min(max(header.messageStart, 0), line.count))
         var tagEnd = 0
@@ -47,7 +47,7 @@ package struct BarracudaWebFilterParser: BuiltinLogParser {
             }
             message = message.dropFirst(tagEnd)
         }
-        return parseMessage(message, context: context)
+        return parseMessage(message, context: context).deliver(into: &record)
     }
 
     private mutating func parseMessage(_ line: Bytes, context: ParseContext) -> ParseResult {
@@ -90,7 +90,7 @@ package struct BarracudaWebFilterParser: BuiltinLogParser {
         }
         let index = policy + 13
         guard index < fields.count else { return nil }
-        let start = fields.ranges[index].lowerBound
+        let start = fields.range(index).lowerBound
         guard start > 0, line[start - 1] == UInt8(ascii: "[") else { return nil }
         return fields.field(index, in: line)
     }

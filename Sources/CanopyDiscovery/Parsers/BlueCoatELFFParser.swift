@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Blue Coat / Symantec ProxySG access log files in ELFF: W3C extended format with Blue Coat field names, read
 /// through the file's `#Fields:` directive (any format: `bcreportermain_v1`, `main`, custom). See
@@ -30,8 +30,8 @@ package struct BlueCoatELFFParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
-        W3CExtendedLog.eachLine(of: line) { parseLine($0, context: context) }
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
+        W3CExtendedLog.eachLine(of: line) { parseLine($0, context: context) }.deliver(into: &record)
     }
 
     private mutating func parseLine(_ line: Bytes, context: ParseContext) -> ParseResult {

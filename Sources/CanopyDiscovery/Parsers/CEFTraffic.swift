@@ -95,6 +95,11 @@ enum CEFTraffic {
         return .record(r)
     }
 
+    /// ``finish(_:)`` for a record filled in place.
+    static func outcome(_ r: TrafficRecord) -> LineOutcome {
+        r.destinationHost != nil || r.destinationIP != nil ? .record : .rejected(.noDestination)
+    }
+
     /// `act` words: ``ActionWords`` plus `isolate`/`isolated` and `read-only` (the page was served through
     /// remote browser isolation: allowed) and `success`.
     static func action(_ word: Bytes) -> TrafficAction? {
@@ -155,15 +160,14 @@ extension CEFTrafficParser {
         nil
     }
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         guard cef.parse(line) else {
             return .rejected(line.index(of: "CEF:") == nil ? .notThisFormat : .truncated)
         }
         guard Self.isVendor(cef) else { return .rejected(.notThisFormat) }
         guard Self.isTraffic(cef) else { return .ignored(.notTraffic) }
-        var record = TrafficRecord()
         if let reason = CEFTraffic.fill(&record, from: cef, line: line, context: context) { return .rejected(reason) }
         if let reason = Self.fillVendorFields(&record, from: cef, context: context) { return .rejected(reason) }
-        return CEFTraffic.finish(record)
+        return CEFTraffic.outcome(record)
     }
 }

@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Check Point Log Exporter, "syslog" format: an RFC 5424 envelope and the fields as `key:"value";` pairs.
 ///
@@ -36,7 +36,7 @@ package struct CheckPointSyslogParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         guard let open = line.index(of: UInt8(ascii: "[")) else { return .rejected(.notThisFormat) }
         var end = line.count
         while end > open + 1, line[end - 1] == 32 { end -= 1 }
@@ -46,24 +46,28 @@ package struct CheckPointSyslogParser: BuiltinLogParser {
         if body.hasPrefix("Fields@") {
             let attributes = body.dropFirst(body.index(of: 32) ?? body.count)
             guard structured.scan(attributes) else { return .rejected(.unbalancedQuotes) }
-            return record(from: structured, envelope: envelope, context: context)
+            return fill(&record, from: structured, envelope: envelope, context: context)
         }
         guard pairs.scan(body) else { return .rejected(.unbalancedQuotes) }
         guard pairs.count > 0, pairs.value(for: "action") != nil || CheckPointFields.carriesTraffic(pairs) else {
             return .rejected(.notThisFormat)
         }
-        return record(from: pairs, envelope: envelope, context: context)
+        return fill(&record, from: pairs, envelope: envelope, context: context)
     }
 
-    private func record(from f: KeyValueScanner, envelope: SyslogHeader, context: ParseContext) -> ParseResult {
+    private func fill(
+        _ record: inout TrafficRecord,
+        from f: KeyValueScanner,
+        envelope: SyslogHeader,
+        context: ParseContext
+    ) -> LineOutcome {
         if let action = f.value(for: "action"), CheckPointFields.isManagementAction(action) {
             return .ignored(.notTraffic)
         }
         guard CheckPointFields.carriesTraffic(f) else { return .ignored(.notTraffic) }
-        var record = TrafficRecord()
         if let reason = CheckPointFields.fill(&record, from: f, context: context) { return .rejected(reason) }
         if record.time == nil { record.time = envelope.time }
         if let action = f.value(for: "action") { record.action = CheckPointFields.action(action) }
-        return CEFTraffic.finish(record)
+        return CEFTraffic.outcome(record)
     }
 }

@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Cisco ASA and Secure Firewall Threat Defense (FTD) syslog: connection built/teardown, access-list denies and URL
 /// filtering, as defined in the Cisco "ASA Series Syslog Messages" and "Secure Firewall Threat Defense Syslog
@@ -39,7 +39,7 @@ package struct CiscoASAParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         let message: CiscoSyslogMessage
         switch CiscoSyslogMessage.parse(line, defaultYear: context.defaultYear) {
         case .notCisco: return .rejected(line.trimmed.isEmpty ? .emptyLine : .notThisFormat)
@@ -53,8 +53,8 @@ package struct CiscoASAParser: BuiltinLogParser {
                 time: message.time,
                 context: context
             )
+            .deliver(into: &record)
         }
-        var record = TrafficRecord()
         record.time = message.time
         let body = message.body
         var isBuilt = false
@@ -76,7 +76,7 @@ package struct CiscoASAParser: BuiltinLogParser {
         }
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
         // The connection counts once, from its teardown; the built message only taught us its direction.
-        return isBuilt ? .ignored(.sessionStart) : .record(record)
+        return isBuilt ? .ignored(.sessionStart) : .record
     }
 
     /// A line that cannot be read, with the reason.

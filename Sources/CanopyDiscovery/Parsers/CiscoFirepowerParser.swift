@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Cisco Secure Firewall Threat Defense (FirePOWER) connection events sent as syslog: message 430002 (connection
 /// start) and 430003 (connection end), `Key: value, …` bodies as listed in the "Security Event Syslog Messages"
@@ -32,7 +32,7 @@ package struct CiscoFirepowerParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         switch CiscoSyslogMessage.parse(line, defaultYear: context.defaultYear) {
         case .notCisco:
             return .rejected(line.trimmed.isEmpty ? .emptyLine : .notThisFormat)
@@ -46,6 +46,7 @@ package struct CiscoFirepowerParser: BuiltinLogParser {
                     time: message.time,
                     context: context
                 )
+                .deliver(into: &record)
             }
             // Traffic this format does not carry: the ASA-style connection messages are cisco.asa's.
             return Self.asaTrafficMessages.contains(message.messageID)

@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Cisco Meraki MX/MR syslog: `urls` (HTTP requests) and `flows` / `firewall` / `vpn_firewall` /
 /// `cellular_firewall` / `bridge_anyconnect_client_vpn_firewall` (firewall rule matches), from the Meraki
@@ -26,7 +26,7 @@ package struct CiscoMerakiParser: BuiltinLogParser {
 
     package init() {}
 
-    package func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         let text = line.trimmed
         guard !text.isEmpty else { return .rejected(.emptyLine) }
         // Find the epoch token; the device name and the event type follow it.
@@ -51,7 +51,6 @@ package struct CiscoMerakiParser: BuiltinLogParser {
             || type.equals("cellular_firewall") || type.equals("bridge_anyconnect_client_vpn_firewall")
         guard isURL || isFlow else { return .ignored(.notTraffic) }
 
-        var record = TrafficRecord()
         record.time = time
         var sawSource = false
         var sawDestination = false
@@ -104,7 +103,7 @@ package struct CiscoMerakiParser: BuiltinLogParser {
         }
         guard sawSource, sawDestination else { return .rejected(.truncated) }
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
-        return .record(record)
+        return .record
     }
 
     /// `allow …`/`0 …` is allowed, `deny …`/`1 …` blocked; "Group Policy Allow/Deny" by its last word.

@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Cisco Umbrella web (proxy) logs as exported to S3: quoted CSV in the column order of the Umbrella User Guide
 /// "Web Log Formats" page (current revision, 49 columns ending in Organization ID):
@@ -41,7 +41,7 @@ package struct CiscoUmbrellaParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         let text = line.trimmed
         guard !text.isEmpty else { return .rejected(.emptyLine) }
         guard fields.split(text, separator: UInt8(ascii: ","), quote: UInt8(ascii: "\"")) else {
@@ -57,7 +57,6 @@ package struct CiscoUmbrellaParser: BuiltinLogParser {
         guard let time = TimeParsing.iso8601(first) else {
             return .rejected(TimeParsing.digits(first, 0, 4) != nil ? .badTimestamp : .notThisFormat)
         }
-        var record = TrafficRecord()
         record.time = time
         let verdict = column(6, text)
         if verdict.equals("ALLOWED") {
@@ -93,7 +92,7 @@ package struct CiscoUmbrellaParser: BuiltinLogParser {
         applyIdentities(text, into: &record)
         if record.destinationHost == nil, fields.count > 43 { record.apply(host: column(43, text)) }
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
-        return .record(record)
+        return .record
     }
 
     /// Pairs the identities (23) with their types (24); falls back to the policy identity (1) and its type (21).

@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Cisco Secure Web Appliance (IronPort WSA) access log, the Squid-derived default format of the AsyncOS for Cisco
 /// Web Security Appliances user guide ("Web Proxy Information in Access Log Files"):
@@ -28,7 +28,7 @@ package struct CiscoWSAParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         var text = line.trimmed
         guard !text.isEmpty else { return .rejected(.emptyLine) }
         if Self.isLogfileHeader(text) { return .ignored(.header) }
@@ -56,7 +56,6 @@ package struct CiscoWSAParser: BuiltinLogParser {
         let tag = fields.field(10, in: head)
         guard Self.isDecisionTag(tag) else { return .rejected(.notThisFormat) }
 
-        var record = TrafficRecord()
         let timeField = fields.field(0, in: head)
         guard let time = TimeParsing.epoch(timeField) else {
             return .rejected(
@@ -95,7 +94,7 @@ package struct CiscoWSAParser: BuiltinLogParser {
         }
         record.action = Self.action(tag: tag, resultCode: code)
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
-        return .record(record)
+        return .record
     }
 
     /// Blocked for `BLOCK_*`, `DROP_*`, `NO_PASSWORD` and `NO_AUTHORIZATION`; nothing for `OTHER` (an error);

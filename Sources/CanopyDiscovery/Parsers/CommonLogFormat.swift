@@ -18,7 +18,7 @@ enum CommonLogFormat {
     /// The index of the `[time]` field: 3 in CLF, 4 when a virtual host is logged first; nil if neither.
     static func timeIndex(_ fields: FieldSplitter, in line: Bytes) -> Int? {
         for i in 3...4 where i < fields.count {
-            let start = fields.ranges[i].lowerBound
+            let start = fields.range(i).lowerBound
             if start > 0, start <= line.count, line[start - 1] == UInt8(ascii: "[") { return i }
         }
         return nil

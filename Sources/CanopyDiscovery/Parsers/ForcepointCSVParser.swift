@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Forcepoint Web Security Cloud (Cloud Security Gateway) SIEM integration log files: CSV with a header row.
 ///
@@ -34,7 +34,7 @@ package struct ForcepointCSVParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         guard fields.split(line, separator: UInt8(ascii: ","), quote: UInt8(ascii: "\"")) else {
             return .rejected(.unbalancedQuotes)
         }
@@ -48,6 +48,6 @@ package struct ForcepointCSVParser: BuiltinLogParser {
             return .rejected(.missingHeader)
         }
         guard fields.count >= layout.minimumCount else { return .rejected(.truncated) }
-        return layout.record(from: fields, line: line, context: context)
+        return layout.record(from: fields, line: line, context: context).deliver(into: &record)
     }
 }

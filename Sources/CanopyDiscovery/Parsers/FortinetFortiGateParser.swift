@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// FortiGate / FortiOS key=value logs: traffic logs (`type="traffic"`) and web filter logs (`type="utm"
 /// subtype="webfilter"`), over syslog or from a disk export.
@@ -33,7 +33,7 @@ package struct FortinetFortiGateParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         let closed = pairs.scan(line.dropFirst(FirewallFields.afterPriority(line)))
         guard let type = pairs.value(for: "type"), pairs.indexOf("logid") != nil else {
             return .rejected(.notThisFormat)
@@ -47,7 +47,6 @@ package struct FortinetFortiGateParser: BuiltinLogParser {
             return .ignored(.notTraffic)
         }
         guard closed else { return .rejected(.unbalancedQuotes) }
-        var record = TrafficRecord()
         guard let time = time() else { return .rejected(.badTimestamp) }
         record.time = time
         guard let source = pairs.value(for: "srcip") else { return .rejected(.truncated) }
@@ -81,7 +80,7 @@ package struct FortinetFortiGateParser: BuiltinLogParser {
         record.action = action(isWebFilter: isWebFilter)
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
         if !isWebFilter, pairs.value(for: "action")?.equals("start") == true { return .ignored(.sessionStart) }
-        return .record(record)
+        return .record
     }
 
     /// `date`+`time` with `tz` when the log states the zone, else `eventtime`, else `date`+`time` as UTC.

@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// iboss cloud Secure Web Gateway logs forwarded over syslog by the "Syslog Log Forwarding" integration, in its JSON
 /// log format (one object per message, iboss's field names: `sourceIpAddress`, `ipAddress`, `destinationPort`,
@@ -34,18 +34,18 @@ package struct IbossSyslogParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         let text = line.trimmed
         guard !text.isEmpty else { return .rejected(.emptyLine) }
         if let brace = text.index(of: UInt8(ascii: "{")), text.index(of: "CEF:") == nil {
             let header = brace > 0 ? SyslogHeader.parse(text.sub(0..<brace), defaultYear: context.defaultYear) : nil
-            return parseJSON(text.dropFirst(brace), envelopeTime: header?.time, context: context)
+            return parseJSON(text.dropFirst(brace), envelopeTime: header?.time, context: context).deliver(into: &record)
         }
         if cef.parse(text) {
             guard cef.headerField(1).trimmed.equalsCaseInsensitive("iboss") else { return .rejected(.notThisFormat) }
             let header =
                 cef.start > 0 ? SyslogHeader.parse(text.sub(0..<cef.start), defaultYear: context.defaultYear) : nil
-            return parseCEF(envelopeTime: header?.time, context: context)
+            return parseCEF(envelopeTime: header?.time, context: context).deliver(into: &record)
         }
         return .rejected(text.index(of: "CEF:") != nil ? .truncated : .notThisFormat)
     }

@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Juniper SRX session logs (`RT_FLOW`): RT_FLOW_SESSION_CREATE, RT_FLOW_SESSION_CLOSE and RT_FLOW_SESSION_DENY
 /// (and their `_LS` logical-system variants), in structured syslog or the standard text form.
@@ -41,13 +41,12 @@ package struct JuniperSRXParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         guard let (event, nameEnd) = Self.findEvent(in: line) else {
             return line.index(of: "RT_") != nil || line.index(of: "APPTRACK_") != nil
                 ? .ignored(.notTraffic) : .rejected(.notThisFormat)
         }
         guard let event else { return .ignored(.notTraffic) }
-        var record = TrafficRecord()
         let header = SyslogHeader.parse(line, defaultYear: context.defaultYear)
         guard let time = header.time else { return .rejected(.badTimestamp) }
         record.time = time
@@ -65,7 +64,7 @@ package struct JuniperSRXParser: BuiltinLogParser {
         if let reason { return .rejected(reason) }
         record.action = event == .deny ? .blocked : .allowed
         guard record.destinationIP != nil else { return .rejected(.noDestination) }
-        return event == .create ? .ignored(.sessionStart) : .record(record)
+        return event == .create ? .ignored(.sessionStart) : .record
     }
 
     /// Finds `RT_FLOW_SESSION_…` as a token; returns the event (nil for other RT_FLOW events) and where the name ends.

@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Juniper NetScreen / SSG (ScreenOS) traffic logs, message `system-notification-00257(traffic)`.
 ///
@@ -32,14 +32,13 @@ package struct JuniperSSGParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         guard let device = line.index(of: "device_id="), device >= 10,
             line.sub((device - 10)..<device).equalsCaseInsensitive("netscreen ")
         else { return .rejected(.notThisFormat) }
         guard line.index(of: "(traffic):", from: device) != nil else { return .ignored(.notTraffic) }
         let closed = pairs.scan(line.dropFirst(device))
         guard closed else { return .rejected(.unbalancedQuotes) }
-        var record = TrafficRecord()
         if let start = pairs.value(for: "start_time") {
             guard let time = TimeParsing.slashDate(start) else { return .rejected(.badTimestamp) }
             record.time = time
@@ -75,7 +74,7 @@ package struct JuniperSSGParser: BuiltinLogParser {
             record.action = action.hasPrefix("Tunnel") ? .allowed : ActionWords.classify(action)
         }
         if let reason = pairs.value(for: "reason"), reason.hasPrefix("Creation") { return .ignored(.sessionStart) }
-        return .record(record)
+        return .record
     }
 
     /// ScreenOS 5 wrote ports as `(1254)`.

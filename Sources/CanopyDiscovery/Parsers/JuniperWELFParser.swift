@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// WebTrends Enhanced Log Format (WELF) records, as Juniper SRX (UTM and security logs in `format welf`), Juniper/
 /// Pulse Secure and other firewalls write them.
@@ -28,7 +28,7 @@ package struct JuniperWELFParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         guard let start = Self.recordStart(in: line) else { return .rejected(.notThisFormat) }
         let closed = pairs.scan(line.dropFirst(start))
         guard pairs.value(for: "id")?.equals("firewall") == true else { return .rejected(.notThisFormat) }
@@ -37,7 +37,6 @@ package struct JuniperWELFParser: BuiltinLogParser {
         let argument = pairs.value(for: "arg").flatMap { $0.isPlaceholder ? nil : $0 }
         guard destination != nil || hostName != nil || argument != nil else { return .ignored(.notTraffic) }
         guard closed else { return .rejected(.unbalancedQuotes) }
-        var record = TrafficRecord()
         guard let timeText = pairs.value(for: "time") else { return .rejected(.truncated) }
         guard let time = FirewallFields.looseDateTime(timeText) else { return .rejected(.badTimestamp) }
         record.time = time
@@ -55,7 +54,7 @@ package struct JuniperWELFParser: BuiltinLogParser {
         if let result = pairs.value(for: "result") { record.status = result.httpStatus }
         record.action = action()
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
-        return .record(record)
+        return .record
     }
 
     /// Where `id=` opens the record: at the start (after `<PRI>`) or after a syslog envelope or tag.

@@ -94,15 +94,14 @@ extension LEEFTrafficParser {
         nil
     }
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         guard leef.parse(line) else {
             return .rejected(line.index(of: "LEEF:") == nil ? .notThisFormat : .truncated)
         }
         guard Self.isVendor(leef) else { return .rejected(.notThisFormat) }
         guard Self.isTraffic(leef) else { return .ignored(.notTraffic) }
-        var record = TrafficRecord()
         if let reason = LEEFTraffic.fill(&record, from: leef, line: line, context: context) { return .rejected(reason) }
         if let reason = Self.fillVendorFields(&record, from: leef, context: context) { return .rejected(reason) }
-        return CEFTraffic.finish(record)
+        return CEFTraffic.outcome(record)
     }
 }

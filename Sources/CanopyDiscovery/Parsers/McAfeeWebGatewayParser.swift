@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// McAfee (Skyhigh) Web Gateway 7.x/8.x default `access.log`, written by the "Access Log" log handler rule
 /// (Web Gateway Product Guide, "Log handler rule sets") with the header
@@ -33,7 +33,7 @@ package struct McAfeeWebGatewayParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         var text = line.trimmed
         guard !text.isEmpty else { return .rejected(.emptyLine) }
         if text[0] == UInt8(ascii: "#") { return .ignored(.header) }
@@ -51,7 +51,6 @@ package struct McAfeeWebGatewayParser: BuiltinLogParser {
         let offset = hasBytesFromClient ? 1 : 0
         guard fields.count >= 12 + offset else { return .rejected(.truncated) }
 
-        var record = TrafficRecord()
         guard let time = TimeParsing.clf(fields.field(0, in: text)) else { return .rejected(.badTimestamp) }
         record.time = time
         record.apply(user: fields.field(1, in: text))
@@ -91,13 +90,13 @@ package struct McAfeeWebGatewayParser: BuiltinLogParser {
             return .rejected(.badNumber)
         }
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
-        return .record(record)
+        return .record
     }
 
     /// Whether field `index` was written in double quotes.
     private func isQuoted(_ index: Int, _ text: Bytes) -> Bool {
-        guard index < fields.ranges.count else { return false }
-        let start = fields.ranges[index].lowerBound
+        guard index < fields.count else { return false }
+        let start = fields.range(index).lowerBound
         return start > 0 && text[start - 1] == UInt8(ascii: "\"")
     }
 }

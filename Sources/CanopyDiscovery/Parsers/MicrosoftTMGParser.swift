@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Microsoft Forefront Threat Management Gateway 2010 and ISA Server 2004/2006 Web Proxy log in W3C format.
 ///
@@ -43,8 +43,8 @@ package struct MicrosoftTMGParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
-        W3CExtendedLog.eachLine(of: line) { parseLine($0, context: context) }
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
+        W3CExtendedLog.eachLine(of: line) { parseLine($0, context: context) }.deliver(into: &record)
     }
 
     private mutating func parseLine(_ line: Bytes, context: ParseContext) -> ParseResult {

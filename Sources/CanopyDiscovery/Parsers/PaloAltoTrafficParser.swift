@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// PAN-OS TRAFFIC logs in the syslog CSV format, with or without a syslog envelope.
 ///
@@ -38,15 +38,14 @@ package struct PaloAltoTrafficParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         let (csv, outcome) = PANOSLog.open(
             line,
             fields: &fields,
             expectedType: "TRAFFIC",
             minimumColumns: Column.bytesReceived + 1
         )
-        if let outcome { return outcome }
-        var record = TrafficRecord()
+        if let outcome { return outcome.deliver(into: &record) }
         if let reason = PANOSLog.readCommon(csv, fields: fields, into: &record) { return .rejected(reason) }
         record.action = Self.action(fields.field(PANOSLog.Column.action, in: csv))
         let total = fields.field(Column.bytes, in: csv)
@@ -60,7 +59,7 @@ package struct PaloAltoTrafficParser: BuiltinLogParser {
         record.bytesDown = received.byteCount
         guard record.destinationIP != nil else { return .rejected(.noDestination) }
         if fields.field(PANOSLog.Column.subtype, in: csv).equals("start") { return .ignored(.sessionStart) }
-        return .record(record)
+        return .record
     }
 
     /// `allow` → allowed; `deny`, `drop`, `drop-icmp`, `reset-client`, `reset-server`, `reset-both` → blocked.

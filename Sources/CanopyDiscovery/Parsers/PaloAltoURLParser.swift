@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// PAN-OS URL Filtering logs: THREAT logs of subtype `url`, in the syslog CSV format.
 ///
@@ -34,16 +34,15 @@ package struct PaloAltoURLParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         let (csv, outcome) = PANOSLog.open(
             line,
             fields: &fields,
             expectedType: "THREAT",
             minimumColumns: Column.url + 1
         )
-        if let outcome { return outcome }
+        if let outcome { return outcome.deliver(into: &record) }
         guard fields.field(PANOSLog.Column.subtype, in: csv).equals("url") else { return .ignored(.notTraffic) }
-        var record = TrafficRecord()
         if let reason = PANOSLog.readCommon(csv, fields: fields, into: &record) { return .rejected(reason) }
         record.action = Self.action(fields.field(PANOSLog.Column.action, in: csv))
         let url = fields.field(Column.url, in: csv)
@@ -60,7 +59,7 @@ package struct PaloAltoURLParser: BuiltinLogParser {
             }
         }
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
-        return .record(record)
+        return .record
     }
 
     /// URL filtering actions: `alert`, `allow`, `continue`, `override` → allowed; `block-url`, `block-continue`,

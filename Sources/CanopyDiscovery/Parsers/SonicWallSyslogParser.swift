@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// SonicWall SonicOS syslog in its default (WELF-derived) key=value format.
 ///
@@ -36,14 +36,13 @@ package struct SonicWallSyslogParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         let closed = pairs.scan(line.dropFirst(FirewallFields.afterPriority(line)))
         guard pairs.indexOf("sn") != nil, pairs.indexOf("fw") != nil else { return .rejected(.notThisFormat) }
         let category = pairs.value(for: "c")?.decimal
         let message = pairs.value(for: "m")?.decimal
         guard Self.isTraffic(category: category, message: message) else { return .ignored(.notTraffic) }
         guard closed else { return .rejected(.unbalancedQuotes) }
-        var record = TrafficRecord()
         guard let timeText = pairs.value(for: "time") else { return .rejected(.truncated) }
         guard let time = FirewallFields.looseDateTime(timeText) else { return .rejected(.badTimestamp) }
         record.time = time
@@ -78,7 +77,7 @@ package struct SonicWallSyslogParser: BuiltinLogParser {
         record.action = action(category: category, message: message)
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
         if Self.isConnectionOpened(category: category, message: message) { return .ignored(.sessionStart) }
-        return .record(record)
+        return .record
     }
 
     /// Message 98 "Connection Opened" (or, without a message id, its category 262144).

@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Sophos SG / UTM (formerly Astaro Security Gateway) syslog: web proxy (`httpproxy`) and packet filter (`ulogd`)
 /// lines.
@@ -33,7 +33,7 @@ package struct SophosUTMParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         var start = FirewallFields.afterPriority(line)
         var time = Self.utmTime(line.dropFirst(start))
         if time == nil {
@@ -55,7 +55,6 @@ package struct SophosUTMParser: BuiltinLogParser {
             return .ignored(.notTraffic)
         }
         guard closed else { return .rejected(.unbalancedQuotes) }
-        var record = TrafficRecord()
         guard let time else { return .rejected(.badTimestamp) }
         record.time = time
         guard let source = pairs.value(for: "srcip")?.ipAddress else { return .rejected(.badAddress) }
@@ -73,7 +72,7 @@ package struct SophosUTMParser: BuiltinLogParser {
         }
         record.action = action()
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
-        return .record(record)
+        return .record
     }
 
     private func readWeb(into record: inout TrafficRecord, context: ParseContext) -> ReasonCode? {

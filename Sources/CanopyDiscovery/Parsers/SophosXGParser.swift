@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Sophos Firewall (XG, SFOS) syslog in key=value form: firewall and content filtering (web) logs.
 ///
@@ -36,14 +36,13 @@ package struct SophosXGParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         let closed = pairs.scan(line.dropFirst(FirewallFields.afterPriority(line)))
         guard let logType = pairs.value(for: "log_type"), pairs.indexOf("log_id") != nil else {
             return .rejected(.notThisFormat)
         }
         guard logType.equals("Firewall") || logType.equals("Content Filtering") else { return .ignored(.notTraffic) }
         guard closed else { return .rejected(.unbalancedQuotes) }
-        var record = TrafficRecord()
         guard let time = time() else { return .rejected(.badTimestamp) }
         record.time = time
         guard let source = pairs.value(for: "src_ip") else { return .rejected(.truncated) }
@@ -76,7 +75,7 @@ package struct SophosXGParser: BuiltinLogParser {
         {
             return .ignored(.sessionStart)
         }
-        return .record(record)
+        return .record
     }
 
     /// SFOS 19.5+ `timestamp` (ISO 8601 with offset); before, `date` + `time` in the zone named by `timezone`

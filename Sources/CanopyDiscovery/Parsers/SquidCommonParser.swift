@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Squid's built-in `common` and `combined` access log formats (squid-cache.org, `logformat` directive):
 ///
@@ -28,7 +28,7 @@ package struct SquidCommonParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         guard fields.splitWhitespace(line, quoted: true) else { return .rejected(.unbalancedQuotes) }
         let hasTime = CommonLogFormat.timeIndex(fields, in: line) == 3
         guard fields.count >= 8 else { return .rejected(hasTime && fields.count >= 5 ? .truncated : .notThisFormat) }
@@ -43,12 +43,13 @@ package struct SquidCommonParser: BuiltinLogParser {
             percentEncodedUser: true,
             context: context
         )
-        guard case .record(var record) = result else { return result }
+        let outcome = result.deliver(into: &record)
+        guard outcome == .record else { return outcome }
         record.action = codes.index(of: "DENIED") != nil ? .blocked : .allowed
         // Quoted-string encoding: `\"` and `\\` are escapes.
         if fields.count == 10, context.capturesDetail { record.userAgent = fields.string(8, in: line) }
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
-        return .record(record)
+        return .record
     }
 
     /// The result code of a `%Ss:%Sh` field (`TCP_MISS:HIER_DIRECT`), or nil if the field is not one.

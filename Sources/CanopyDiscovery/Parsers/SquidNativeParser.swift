@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Squid's native `access.log` format (`logformat squid`).
 ///
@@ -23,13 +23,12 @@ package struct SquidNativeParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         fields.splitWhitespace(line, quoted: false)
         guard fields.count >= 7 else { return .rejected(fields.count == 0 ? .emptyLine : .truncated) }
         guard let time = TimeParsing.epoch(fields.field(0, in: line)) else {
             return .rejected(fields.field(0, in: line).isAllDigits ? .badTimestamp : .notThisFormat)
         }
-        var record = TrafficRecord()
         record.time = time
         guard let client = fields.field(2, in: line).ipAddress else { return .rejected(.badAddress) }
         record.sourceIP = client
@@ -51,7 +50,7 @@ package struct SquidNativeParser: BuiltinLogParser {
             }
         }
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
-        return .record(record)
+        return .record
     }
 
     /// Squid's `%Ss/%03>Hs` field (`TCP_MISS/200`), also in Cisco WSA's access log: the result code and the

@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Stormshield Network Security (SNS, formerly NETASQ) audit logs over syslog, a WELF-compatible key=value format.
 ///
@@ -30,7 +30,7 @@ package struct StormshieldSNSParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         let closed = pairs.scan(line.dropFirst(FirewallFields.afterPriority(line)))
         guard pairs.indexOf("fw") != nil, pairs.indexOf("startime") != nil || pairs.indexOf("logtype") != nil,
             pairs.indexOf("tz") != nil
@@ -43,7 +43,6 @@ package struct StormshieldSNSParser: BuiltinLogParser {
             return .ignored(.notTraffic)
         }
         guard closed else { return .rejected(.unbalancedQuotes) }
-        var record = TrafficRecord()
         guard let timeText = pairs.value(for: "time") else { return .rejected(.truncated) }
         guard let local = TimeParsing.slashDate(timeText) else { return .rejected(.badTimestamp) }
         let offset = pairs.value(for: "tz").flatMap { FirewallFields.zoneOffset($0) } ?? 0
@@ -69,7 +68,7 @@ package struct StormshieldSNSParser: BuiltinLogParser {
             if action.equalsCaseInsensitive("block") { record.action = .blocked }
         }
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
-        return .record(record)
+        return .record
     }
 
     /// Log types (`logtype`) of the l_connection, l_filter, l_web, l_ssl, l_plugin and l_ftp files.

@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Any log in the W3C Extended Log File Format, read through its `#Fields:` directive (W3C WD-logfile-960323):
 /// IIS and other web servers, and proxies without a vendor-specific parser. See ``W3CExtendedLog``.
@@ -32,8 +32,8 @@ package struct W3CExtendedParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
-        W3CExtendedLog.eachLine(of: line) { parseLine($0, context: context) }
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
+        W3CExtendedLog.eachLine(of: line) { parseLine($0, context: context) }.deliver(into: &record)
     }
 
     private mutating func parseLine(_ line: Bytes, context: ParseContext) -> ParseResult {

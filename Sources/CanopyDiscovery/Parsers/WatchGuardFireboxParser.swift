@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// WatchGuard Firebox (Fireware) traffic logs over syslog.
 ///
@@ -36,7 +36,7 @@ package struct WatchGuardFireboxParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         guard let id = line.index(of: "msg_id=\"") else { return .rejected(.notThisFormat) }
         guard let idEnd = line.index(of: UInt8(ascii: "\""), from: id + 8) else { return .rejected(.unbalancedQuotes) }
         let body = line.dropFirst(idEnd + 1)
@@ -51,7 +51,6 @@ package struct WatchGuardFireboxParser: BuiltinLogParser {
         let sourceIndex = packetForm ? 7 : 4
         guard tokens.count > sourceIndex + 1 else { return .rejected(.truncated) }
         guard closed else { return .rejected(.unbalancedQuotes) }
-        var record = TrafficRecord()
         guard let time = Self.time(line.sub(0..<id), context: context) else { return .rejected(.badTimestamp) }
         record.time = time
         guard let source = tokens.field(sourceIndex, in: body).ipAddress,
@@ -70,7 +69,7 @@ package struct WatchGuardFireboxParser: BuiltinLogParser {
         if let reason = readProxyFields(into: &record, context: context) { return .rejected(reason) }
         record.action = isAllow ? .allowed : .blocked
         if isAllow, line.sub((id + 8)..<idEnd).equals("3000-0148") { return .ignored(.sessionStart) }
-        return .record(record)
+        return .record
     }
 
     /// The Firebox's own `(yyyy-mm-ddThh:mm:ss)` stamp before the message (device time, no zone: taken as UTC), else

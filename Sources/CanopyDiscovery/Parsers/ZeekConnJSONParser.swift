@@ -1,3 +1,5 @@
+package import CanopyCore
+
 /// Zeek `conn.log` written as JSON lines: see ``ZeekJSONReader`` for the format and ``ZeekRecordMapper`` for
 /// the mapping.
 package struct ZeekConnJSONParser: BuiltinLogParser {
@@ -20,7 +22,7 @@ package struct ZeekConnJSONParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
-        reader.parse(line, as: .conn, context: context)
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
+        reader.parse(line, as: .conn, context: context).deliver(into: &record)
     }
 }

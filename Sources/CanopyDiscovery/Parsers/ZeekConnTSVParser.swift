@@ -1,3 +1,5 @@
+package import CanopyCore
+
 /// Zeek `conn.log` as written by the ASCII writer (TSV with `#fields` headers): see ``ZeekTSVReader`` for the
 /// format and ``ZeekRecordMapper`` for the mapping. The sample is a `#fields` header and one line, since a Zeek TSV
 /// line means nothing without its header.
@@ -21,7 +23,7 @@ package struct ZeekConnTSVParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
-        reader.parse(line, as: .conn, context: context)
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
+        reader.parse(line, as: .conn, context: context).deliver(into: &record)
     }
 }

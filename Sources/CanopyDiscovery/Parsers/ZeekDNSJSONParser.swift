@@ -1,3 +1,5 @@
+package import CanopyCore
+
 /// Zeek `dns.log` written as JSON lines: see ``ZeekJSONReader`` for the format and ``ZeekRecordMapper`` for
 /// the mapping.
 package struct ZeekDNSJSONParser: BuiltinLogParser {
@@ -21,7 +23,7 @@ package struct ZeekDNSJSONParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
-        reader.parse(line, as: .dns, context: context)
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
+        reader.parse(line, as: .dns, context: context).deliver(into: &record)
     }
 }

@@ -1,3 +1,5 @@
+package import CanopyCore
+
 /// Zeek `ssl.log` written as JSON lines: see ``ZeekJSONReader`` for the format and ``ZeekRecordMapper`` for
 /// the mapping.
 package struct ZeekSSLJSONParser: BuiltinLogParser {
@@ -19,7 +21,7 @@ package struct ZeekSSLJSONParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
-        reader.parse(line, as: .ssl, context: context)
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
+        reader.parse(line, as: .ssl, context: context).deliver(into: &record)
     }
 }

@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Zscaler Internet Access NSS web log feed, output type "CSV" with the default feed output format.
 ///
@@ -51,7 +51,7 @@ package struct ZscalerNSSCSVParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         let closed = fields.split(line, separator: UInt8(ascii: ","), quote: UInt8(ascii: "\""))
         let first = fields.field(Column.time, in: line).trimmed
         guard line.count > 0, line[0] == UInt8(ascii: "\"") else { return .rejected(.notThisFormat) }
@@ -67,7 +67,6 @@ package struct ZscalerNSSCSVParser: BuiltinLogParser {
             let startsWithLetter = first.count > 0 && (first[0] | 0x20) >= 97 && (first[0] | 0x20) <= 122
             return .rejected(startsWithLetter ? .badTimestamp : .notThisFormat)
         }
-        var record = TrafficRecord()
         record.time = time
         guard SIEMValue.setSource(fields.field(Column.clientIP, in: line), in: &record),
             SIEMValue.setDestinationAddress(fields.field(Column.serverIP, in: line), in: &record)
@@ -84,6 +83,6 @@ package struct ZscalerNSSCSVParser: BuiltinLogParser {
         if fields.count > Column.deviceHostName {
             SIEMValue.setDevice(fields.field(Column.deviceHostName, in: line), in: &record)
         }
-        return CEFTraffic.finish(record)
+        return CEFTraffic.outcome(record)
     }
 }

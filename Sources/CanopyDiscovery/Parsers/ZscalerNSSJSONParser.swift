@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// Zscaler Internet Access NSS web log feed, output type "JSON" in the Splunk layout.
 ///
@@ -36,7 +36,7 @@ package struct ZscalerNSSJSONParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext) -> ParseResult {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         guard let brace = line.index(of: UInt8(ascii: "{")) else { return .rejected(.notThisFormat) }
         guard json.scan(line.dropFirst(brace)) else { return .rejected(.badJSON) }
         if let sourceType = json.value(for: "sourcetype") {
@@ -53,7 +53,6 @@ package struct ZscalerNSSJSONParser: BuiltinLogParser {
                 json.value(for: "datetime") != nil
             else { return .rejected(.notThisFormat) }
         }
-        var record = TrafficRecord()
         guard let rawTime = json.value(for: "datetime"), !rawTime.isPlaceholder else { return .rejected(.badTimestamp) }
         guard let time = SIEMTimestamp.parse(rawTime, defaultYear: context.defaultYear) else {
             return .rejected(.badTimestamp)
@@ -74,6 +73,6 @@ package struct ZscalerNSSJSONParser: BuiltinLogParser {
         SIEMValue.setStatus(json.value(for: "status"), in: &record)
         SIEMValue.setDevice(json.value(for: "devicehostname"), in: &record)
         if let action = json.value(for: "action") { record.action = ActionWords.classify(action) }
-        return CEFTraffic.finish(record)
+        return CEFTraffic.outcome(record)
     }
 }

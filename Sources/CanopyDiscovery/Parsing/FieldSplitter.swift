@@ -1,33 +1,119 @@
-/// Splits a line into fields without allocating per line: ranges are kept in a reused array.
+/// Splits a line into fields without allocating per line: ranges are written into a reused buffer.
 ///
-/// Keep one splitter in a parser (parsers are `mutating`) and call one of the `split` methods per line.
+/// Keep one splitter in a parser (parsers are `mutating`) and call one of the `split` methods per line. The buffer
+/// is copied on write, so a copied splitter (a copied parser) never shares state; the uniqueness check happens once
+/// a line, not once a field.
 package struct FieldSplitter: Sendable {
-    /// Field ranges into the last line split.
-    package private(set) var ranges: [Range<Int>] = []
-    /// Whether each field was quoted and contains an escaped quote (`""` or `\"`) to unescape.
-    private var escaped: [Bool] = []
+    /// Field ranges and escape flags, grown by doubling.
+    private final class Storage: @unchecked Sendable {
+        var ranges: UnsafeMutablePointer<Range<Int>>
+        var escaped: UnsafeMutablePointer<Bool>
+        var capacity: Int
 
-    package init() {
-        ranges.reserveCapacity(64)
-        escaped.reserveCapacity(64)
+        init(capacity: Int) {
+            self.capacity = capacity
+            ranges = .allocate(capacity: capacity)
+            escaped = .allocate(capacity: capacity)
+        }
+
+        func copy(count: Int) -> Storage {
+            let c = Storage(capacity: capacity)
+            c.ranges.initialize(from: ranges, count: count)
+            c.escaped.initialize(from: escaped, count: count)
+            return c
+        }
+
+        func grow(keeping count: Int) {
+            let r = UnsafeMutablePointer<Range<Int>>.allocate(capacity: capacity * 2)
+            let e = UnsafeMutablePointer<Bool>.allocate(capacity: capacity * 2)
+            r.moveInitialize(from: ranges, count: count)
+            e.moveInitialize(from: escaped, count: count)
+            ranges.deallocate()
+            escaped.deallocate()
+            ranges = r
+            escaped = e
+            capacity *= 2
+        }
+
+        deinit {
+            ranges.deallocate()
+            escaped.deallocate()
+        }
     }
 
-    package var count: Int { ranges.count }
+    private var storage = Storage(capacity: 64)
+    /// The number of fields of the last line split.
+    package private(set) var count = 0
+
+    package init() {}
+
+    /// The byte range of the `index`th field in the line (`index` < ``count``).
+    package func range(_ index: Int) -> Range<Int> {
+        precondition(index >= 0 && index < count, "field index out of range")
+        return storage.ranges[index]
+    }
 
     /// The `index`th field of `line` (empty when out of range).
-
+    @inline(__always)
     package func field(_ index: Int, in line: Bytes) -> Bytes {
-        guard index >= 0, index < ranges.count else { return Bytes(start: nil, count: 0) }
-        return line.sub(ranges[index])
+        guard index >= 0, index < count else { return Bytes(start: nil, count: 0) }
+        return line.sub(storage.ranges[index])
     }
 
     /// The `index`th field as a string, with CSV (`""`) or backslash escapes removed; nil for placeholders.
     package func string(_ index: Int, in line: Bytes) -> String? {
         let f = field(index, in: line)
         if f.isPlaceholder { return nil }
-        guard index < escaped.count, escaped[index] else { return f.string }
+        guard index < count, storage.escaped[index] else { return f.string }
         return Escapes.unescapeQuotes(f)
     }
+
+    /// Starts a line: empties the fields and makes the storage this splitter's own.
+    @inline(__always)
+    private mutating func begin() {
+        count = 0
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(count: 0) }
+    }
+
+    @inline(__always)
+    private mutating func append(_ range: Range<Int>, escaped: Bool = false) {
+        if count == storage.capacity { storage.grow(keeping: count) }
+        (storage.ranges + count).initialize(to: range)
+        (storage.escaped + count).initialize(to: escaped)
+        count += 1
+    }
+
+    /// A word with the high bit set in each byte equal to `a` or `b`; its lowest set bit marks the first such byte
+    /// exactly (borrows only run towards higher bytes).
+    @inline(__always)
+    private static func matchMask(_ w: UInt64, _ a: UInt64, _ b: UInt64) -> UInt64 {
+        let lo: UInt64 = 0x0101_0101_0101_0101
+        let x = w ^ a
+        let y = w ^ b
+        return ((x &- lo) & ~x | (y &- lo) & ~y) & 0x8080_8080_8080_8080
+    }
+
+    /// The first index at or after `from` whose byte is `a` or `b` (`a`, `b` splatted across a word), or `n`;
+    /// eight bytes at a time.
+    @inline(__always)
+    private static func end(of line: Bytes, from: Int, _ a: UInt64, _ b: UInt64) -> Int {
+        let n = line.count
+        guard let base = line.baseAddress else { return n }
+        let raw = UnsafeRawPointer(base)
+        var j = from
+        while j + 8 <= n {
+            let m = matchMask(raw.loadUnaligned(fromByteOffset: j, as: UInt64.self), a, b)
+            if m != 0 { return j + m.trailingZeroBitCount >> 3 }
+            j += 8
+        }
+        let ba = UInt8(truncatingIfNeeded: a)
+        let bb = UInt8(truncatingIfNeeded: b)
+        while j < n, base[j] != ba, base[j] != bb { j += 1 }
+        return j
+    }
+
+    private static let spaces: UInt64 = 0x2020_2020_2020_2020
+    private static let tabs: UInt64 = 0x0909_0909_0909_0909
 
     /// Splits on `separator`. With `quote`, a field that starts with the quote runs to the matching quote, doubled
     /// quotes (`""`) and backslash-escaped quotes inside it are kept, and the quotes themselves are not part of the
@@ -36,9 +122,9 @@ package struct FieldSplitter: Sendable {
     /// - Returns: false if a quoted field is not closed (the fields up to it are kept).
     @discardableResult
     package mutating func split(_ line: Bytes, separator: UInt8, quote: UInt8? = nil) -> Bool {
-        ranges.removeAll(keepingCapacity: true)
-        escaped.removeAll(keepingCapacity: true)
+        begin()
         let n = line.count
+        let splat = UInt64(separator) &* 0x0101_0101_0101_0101
         var i = 0
         while true {
             if let q = quote, i < n, line[i] == q {
@@ -65,33 +151,27 @@ package struct FieldSplitter: Sendable {
                     j += 1
                 }
                 guard closed else {
-                    ranges.append((i + 1)..<n)
-                    escaped.append(hadEscape)
+                    append((i + 1)..<n, escaped: hadEscape)
                     return false
                 }
-                ranges.append((i + 1)..<j)
-                escaped.append(hadEscape)
+                append((i + 1)..<j, escaped: hadEscape)
                 // Skip to the separator.
                 var k = j + 1
                 while k < n, line[k] != separator { k += 1 }
                 if k >= n { return true }
                 i = k + 1
                 if i == n {
-                    ranges.append(n..<n)
-                    escaped.append(false)
+                    append(n..<n)
                     return true
                 }
                 continue
             }
-            var j = i
-            while j < n, line[j] != separator { j += 1 }
-            ranges.append(i..<j)
-            escaped.append(false)
+            let j = Self.end(of: line, from: i, splat, splat)
+            append(i..<j)
             if j >= n { return true }
             i = j + 1
             if i == n {
-                ranges.append(n..<n)
-                escaped.append(false)
+                append(n..<n)
                 return true
             }
         }
@@ -103,8 +183,7 @@ package struct FieldSplitter: Sendable {
     /// - Returns: false if a quote or bracket is not closed.
     @discardableResult
     package mutating func splitWhitespace(_ line: Bytes, quoted: Bool = true) -> Bool {
-        ranges.removeAll(keepingCapacity: true)
-        escaped.removeAll(keepingCapacity: true)
+        begin()
         let n = line.count
         var i = 0
         while true {
@@ -123,19 +202,15 @@ package struct FieldSplitter: Sendable {
                     j += 1
                 }
                 guard j < n else {
-                    ranges.append((i + 1)..<n)
-                    escaped.append(hadEscape)
+                    append((i + 1)..<n, escaped: hadEscape)
                     return false
                 }
-                ranges.append((i + 1)..<j)
-                escaped.append(hadEscape)
+                append((i + 1)..<j, escaped: hadEscape)
                 i = j + 1
                 continue
             }
-            var j = i
-            while j < n, line[j] != 32 && line[j] != 9 { j += 1 }
-            ranges.append(i..<j)
-            if quoted { escaped.append(false) }
+            let j = Self.end(of: line, from: i + 1, Self.spaces, Self.tabs)
+            append(i..<j)
             i = j
         }
     }

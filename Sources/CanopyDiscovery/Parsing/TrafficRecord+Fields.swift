@@ -8,10 +8,12 @@ extension TrafficRecord {
     package mutating func apply(url: Bytes, context: ParseContext) {
         guard !url.isPlaceholder else { return }
         if context.capturesDetail { self.url = url.string }
-        if destinationHost == nil, let r = URLParts.hostRange(in: url) {
-            apply(host: url.sub(r))
+        guard destinationHost == nil || destinationPort == nil, let r = URLParts.hostRange(in: url) else {
+            if destinationPort == nil { destinationPort = URLParts.schemePort(in: url) }
+            return
         }
-        if destinationPort == nil { destinationPort = URLParts.port(in: url) ?? URLParts.schemePort(in: url) }
+        if destinationHost == nil { apply(host: url.sub(r)) }
+        if destinationPort == nil { destinationPort = URLParts.port(in: url, after: r) ?? URLParts.schemePort(in: url) }
     }
 
     /// Sets the destination host (lowercased, trailing dot removed); an IP literal sets ``destinationIP`` instead.

@@ -7,7 +7,7 @@ package enum URLParts {
         guard n > 0, url[0] != UInt8(ascii: "/"), !url.isPlaceholder else { return nil }
         var start = 0
         // Scheme.
-        if let sep = url.index(of: "://"), sep < 16 { start = sep + 3 }
+        if let sep = url.sub(0..<min(n, 19)).index(of: "://"), sep < 16 { start = sep + 3 }
         var end = start
         while end < n {
             let c = url[end]
@@ -35,6 +35,11 @@ package enum URLParts {
     /// The explicit port in the authority, if any.
     package static func port(in url: Bytes) -> Int? {
         guard let host = hostRange(in: url) else { return nil }
+        return port(in: url, after: host)
+    }
+
+    /// The explicit port after the host at `host` (a ``hostRange(in:)`` result), if any.
+    package static func port(in url: Bytes, after host: Range<Int>) -> Int? {
         var i = host.upperBound
         if i < url.count, url[i] == UInt8(ascii: "]") { i += 1 }
         guard i < url.count, url[i] == UInt8(ascii: ":") else { return nil }

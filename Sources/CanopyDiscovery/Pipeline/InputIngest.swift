@@ -60,9 +60,7 @@ package struct InputIngest: Sendable {
             }
         case .parsing(var session, var splitter):
             state = .failed  // Release the session's storage so it is not copied on write.
-            splitter.feed(chunk) { event in
-                session.consume(event) { aggregator.add($0) }
-            }
+            session.consume(chunk: chunk, splitter: &splitter) { aggregator.add($0) }
             state = .parsing(session, splitter)
         case .failed:
             return
@@ -128,9 +126,7 @@ package struct InputIngest: Sendable {
         var lineSplitter = LineSplitter()
         for chunk in chunks {
             chunk.withUnsafeBufferPointer { buffer in
-                lineSplitter.feed(buffer) { event in
-                    session.consume(event) { aggregator.add($0) }
-                }
+                session.consume(chunk: buffer, splitter: &lineSplitter) { aggregator.add($0) }
             }
         }
         state = .parsing(session, lineSplitter)

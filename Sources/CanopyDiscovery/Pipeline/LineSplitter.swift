@@ -25,7 +25,7 @@ package struct LineSplitter: Sendable {
         var start = 0
         let n = chunk.count
         while start < n {
-            guard let nl = chunk.index(of: 10, from: start) else {
+            guard let nl = chunk.scan(for: 10, from: start) else {
                 // No terminator in the rest of the chunk: carry it.
                 if skippingOverlong { return }
                 let piece = chunk.sub(start..<n)

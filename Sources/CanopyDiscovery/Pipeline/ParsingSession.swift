@@ -24,50 +24,34 @@ package struct ParsingSession: Sendable {
         return record
     }
 
-    /// Parses one splitter event and hands a record, if the line made one, to `sink` without copying it out.
-    @inline(__always)
+    /// Parses one splitter event and hands a record, if the line made one, to `sink`.
     package mutating func consume(_ event: LineSplitter.Event, into sink: (TrafficRecord) -> Void) {
         switch event {
         case .overlong(let number):
             statistics.lines += 1
             statistics.countRejected(.overlongLine, source: source, line: number)
         case .line(let bytes, let number):
-            if case .record(let record) = parse(line: bytes, number: number) { sink(record) }
+            if let record = consume(line: bytes, number: number) { sink(record) }
         }
+    }
+
+    /// Cuts a chunk into lines with `splitter` and parses them all, handing records to `sink`: the hot path, one
+    /// dynamic call per chunk into a loop specialized for the parser's type (``LogParser/parseLines(of:splitter:context:statistics:source:sink:)``).
+    package mutating func consume(chunk: Bytes, splitter: inout LineSplitter, into sink: (TrafficRecord) -> Void) {
+        parser.parseLines(
+            of: chunk,
+            splitter: &splitter,
+            context: context,
+            statistics: &statistics,
+            source: source,
+            sink: sink
+        )
     }
 
     /// Parses one line.
     package mutating func consume(line: Bytes, number: Int) -> TrafficRecord? {
-        if case .record(let record) = parse(line: line, number: number) { return record }
-        return nil
-    }
-
-    /// Parses one line and counts its outcome.
-    @inline(__always)
-    private mutating func parse(line: Bytes, number: Int) -> ParseResult {
-        statistics.lines += 1
-        statistics.bytes += Int64(line.count + 1)
-        if line.trimmed.isEmpty {
-            statistics.countIgnored(.emptyLine, source: source, line: number)
-            return .ignored(.emptyLine)
-        }
-        if line.containsBinary {
-            statistics.countRejected(.binaryData, source: source, line: number)
-            return .rejected(.binaryData)
-        }
-        let result = parser.parse(line, context: context)
-        switch result {
-        case .record:
-            statistics.records += 1
-        case .ignored(let reason):
-            statistics.countIgnored(reason, source: source, line: number)
-        case .rejected(let reason):
-            if reason == .emptyLine {
-                statistics.countIgnored(reason, source: source, line: number)
-            } else {
-                statistics.countRejected(reason, source: source, line: number)
-            }
-        }
-        return result
+        var record = TrafficRecord()
+        let outcome = parser.countedParse(line, number: number, context, &statistics, source, into: &record)
+        return outcome == .record ? record : nil
     }
 }

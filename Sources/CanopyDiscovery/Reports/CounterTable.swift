@@ -1,83 +1,68 @@
-/// An open-addressing hash table from a 128-bit key to ``TrafficCounters``: the aggregation hot path.
+import CCanopyPrefetch
+
+/// An open-addressing hash table from a 64-bit key (two packed 32-bit ids) to traffic counters: the aggregation
+/// hot path for keys that are not one dense id ((app, user), (day, app)).
 ///
-/// Keys are built from dense interned ids (apps, users, IPs, days), never from raw log text, so a fast
-/// multiply-xorshift hash is safe here; the interners that map log text to ids keep Swift's seeded hashing.
-/// Measured against `Dictionary` with a synthesized `Hashable` key (SipHash), this halves the cost of a cell update.
+/// Keys are built from dense interned ids, never from raw log text, so a fast multiply-xorshift hash is safe here;
+/// the interners that map log text to ids keep a seeded hash. Measured against `Dictionary` with a synthesized
+/// `Hashable` key (SipHash), this halves the cost of a cell update.
 package struct CounterTable: Sendable {
-    /// Key and counters side by side in 64 bytes, so an update touches one cache line: transaction and block
-    /// counts are 32-bit here (an aggregate of 4 billion requests is not a snapshot report's concern; they saturate
-    /// rather than wrap), and widen to ``TrafficCounters`` when read.
+    /// Key, counters and a caller's mark side by side in 64 bytes, so an update touches one cache line.
     private struct Entry: Sendable {
-        var key: UInt128
-        var bytesUp: Int64 = 0
-        var bytesDown: Int64 = 0
-        var bytesTotal: Int64 = 0
-        var firstSeen: Int64 = .max
-        var lastSeen: Int64 = .min
-        var transactions: UInt32 = 0
-        var blocked: UInt32 = 0
+        var key: UInt64
+        var cell = CounterCell()
+        var mark: Int32 = -1
 
-        init(key: UInt128) { self.key = key }
-
-        @inline(__always)
-        mutating func add(
-            up: Int64,
-            down: Int64,
-            total: Int64,
-            transactions t: Int64,
-            blocked b: Int64,
-            first: Int64,
-            last: Int64
-        ) {
-            bytesUp &+= up
-            bytesDown &+= down
-            bytesTotal &+= total
-            transactions = UInt32(clamping: Int64(transactions) + t)
-            blocked = UInt32(clamping: Int64(blocked) + b)
-            if first < firstSeen { firstSeen = first }
-            if last > lastSeen { lastSeen = last }
-        }
-
-        var counters: TrafficCounters {
-            var c = TrafficCounters()
-            c.bytesUp = bytesUp
-            c.bytesDown = bytesDown
-            c.bytesTotal = bytesTotal
-            c.transactions = Int64(transactions)
-            c.blocked = Int64(blocked)
-            c.firstSeen = firstSeen
-            c.lastSeen = lastSeen
-            return c
-        }
+        init(key: UInt64) { self.key = key }
     }
 
     private var entries: [Entry]
     private var mask: Int
     package private(set) var count = 0
 
-    /// A key no entry ever has (its top bits are never set by the aggregator's packing).
-    private static let empty = UInt128.max
+    /// A key no entry ever has: its high id would be `Int32.min`, and ids are -1 or more.
+    private static let empty: UInt64 = 1 << 63
 
     package init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        entries = [Entry](repeating: Entry(key: Self.empty), count: size)
+        entries = Self.emptyEntries(size)
         mask = size - 1
     }
 
+    /// `size` empty entries; a large table asks for transparent huge pages before it is first touched, because
+    /// its random probes otherwise miss the TLB as well as the cache.
+    private static func emptyEntries(_ size: Int) -> [Entry] {
+        [Entry](unsafeUninitializedCapacity: size) { buffer, count in
+            HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
+            buffer.initialize(repeating: Entry(key: Self.empty))
+            count = size
+        }
+    }
+
+    /// Packs two ids (each -1 or more) into a key.
     @inline(__always)
-    private static func hash(_ key: UInt128) -> Int {
-        var x = UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15
-        x ^= UInt64(truncatingIfNeeded: key >> 64) &* 0xC2B2_AE3D_27D4_EB4F
-        x ^= x >> 31
-        x &*= 0xBF58_476D_1CE4_E5B9
+    package static func key(_ high: Int32, _ low: Int32) -> UInt64 {
+        UInt64(UInt32(bitPattern: high)) << 32 | UInt64(UInt32(bitPattern: low))
+    }
+
+    /// Unpacks a key made by ``key(_:_:)``.
+    package static func ids(_ key: UInt64) -> (high: Int32, low: Int32) {
+        (Int32(bitPattern: UInt32(truncatingIfNeeded: key >> 32)), Int32(bitPattern: UInt32(truncatingIfNeeded: key)))
+    }
+
+    @inline(__always)
+    private static func hash(_ key: UInt64) -> Int {
+        var x = key &* 0x9E37_79B9_7F4A_7C15
         x ^= x >> 29
+        x &*= 0xBF58_476D_1CE4_E5B9
+        x ^= x >> 32
         return Int(truncatingIfNeeded: x)
     }
 
     /// The slot of `key`, inserting an empty entry if it is new.
     @inline(__always)
-    private mutating func slot(_ key: UInt128) -> Int {
+    private mutating func slot(_ key: UInt64) -> Int {
         var i = Self.hash(key) & mask
         while true {
             let k = entries[i].key
@@ -95,44 +80,49 @@ package struct CounterTable: Sendable {
         }
     }
 
-    /// Counts one record under `key`.
+    /// Starts loading the entry `key` hashes to into the cache, so that a later ``add(_:up:down:total:blocked:time:)``
+    /// finds it there: for a table too large for the cache, issue this, do other work, then add.
     @inline(__always)
-    package mutating func add(_ key: UInt128, up: Int64, down: Int64, total: Int64, blocked: Bool, time: Int64?) {
+    package func prefetch(_ key: UInt64) {
+        let i = Self.hash(key) & mask
+        entries.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress { canopy_prefetch_for_write(base + i) }
+        }
+    }
+
+    /// Counts one record under `key`; returns the entry's slot (valid until the next insertion) for
+    /// ``exchangeMark(slot:_:)``.
+    @inline(__always)
+    @discardableResult
+    package mutating func add(_ key: UInt64, up: Int64, down: Int64, total: Int64, blocked: Bool, time: Int64?) -> Int {
         let i = slot(key)
-        entries[i].add(
-            up: up,
-            down: down,
-            total: total,
-            transactions: 1,
-            blocked: blocked ? 1 : 0,
-            first: time ?? .max,
-            last: time ?? .min
-        )
+        entries[i].cell.add(up: up, down: down, total: total, blocked: blocked, time: time)
+        return i
     }
 
     /// Adds counters under `key` (merging tables).
-    package mutating func add(_ key: UInt128, _ counters: TrafficCounters) {
+    package mutating func add(_ key: UInt64, _ counters: TrafficCounters) {
         let i = slot(key)
-        entries[i].add(
-            up: counters.bytesUp,
-            down: counters.bytesDown,
-            total: counters.bytesTotal,
-            transactions: counters.transactions,
-            blocked: counters.blocked,
-            first: counters.firstSeen,
-            last: counters.lastSeen
-        )
+        entries[i].cell.add(counters)
+    }
+
+    /// Replaces the mark of the entry at `slot` (initially -1) and returns the previous one.
+    @inline(__always)
+    package mutating func exchangeMark(slot: Int, _ mark: Int32) -> Int32 {
+        let old = entries[slot].mark
+        entries[slot].mark = mark
+        return old
     }
 
     /// Calls `body` for every entry, in no particular order.
-    package func forEachEntry(_ body: (UInt128, TrafficCounters) -> Void) {
-        for entry in entries where entry.key != Self.empty { body(entry.key, entry.counters) }
+    package func forEachEntry(_ body: (UInt64, TrafficCounters) -> Void) {
+        for entry in entries where entry.key != Self.empty { body(entry.key, entry.cell.counters) }
     }
 
     private mutating func grow() {
         let old = entries
         let size = entries.count * 2
-        entries = [Entry](repeating: Entry(key: Self.empty), count: size)
+        entries = Self.emptyEntries(size)
         mask = size - 1
         for entry in old where entry.key != Self.empty {
             var i = Self.hash(entry.key) & mask

@@ -17,14 +17,19 @@ package enum UnknownDestination: Hashable, Sendable, CustomStringConvertible {
 /// Folds traffic records into the aggregates a snapshot report is built from, in memory that does not grow with
 /// the number of lines:
 ///
-/// - per (catalog app, user): the app's traffic and users, and each user's apps; and the distinct (app, source IP)
-///   pairs: the app's IPs and each IP's apps (a pair set, not a third key dimension, keeps memory to the number of
-///   distinct app × user and app × IP combinations);
-/// - per user and per source IP: their traffic, unknown destinations included;
-/// - per unknown destination: its traffic; and the distinct (registrable domain, user) pairs — 8 bytes a pair
+/// - per (catalog app, user): the app's traffic and users, and each user's apps; and the distinct source IPs of
+///   each app (member sets, not a third key dimension, keep memory to the number of distinct app × user and
+///   app × IP combinations);
+/// - per user and per source IP: their traffic, unknown destinations included; the distinct users of each IP;
+/// - per unknown destination: its traffic; and the distinct users of each registrable domain (``MemberSets``)
 ///   instead of a full aggregate per (destination, user, IP), because the long tail of unknown sites would
 ///   otherwise dominate memory (measured: 2 M such aggregates at 10 M lines of a 2,000-user week);
 /// - per (day, app), with all unknown traffic of a day in one bucket.
+///
+/// Per-record cost is kept to two hash probes ((app, user) and (day, app)) and one cached host lookup; users, source
+/// IPs and unknown destinations are dense ids indexing arrays, and each member set is only touched when the pair
+/// differs from the last one seen for its key (an (app, user) cell remembers its last source IP, a source IP its
+/// last user). The (app, user) entry is prefetched while the small tables are updated.
 ///
 /// (The (day, app, user, IP) grain of DESIGN.md §3.1 is the store's, for `canopy serve`; a snapshot report does
 /// not need it.) Aggregators filled on several cores merge exactly.
@@ -34,17 +39,14 @@ package struct DiscoveryAggregator: Sendable {
         package var app: Int32
         package var user: Int32
 
-        var packed: UInt128 { UInt128(UInt32(bitPattern: app)) << 32 | UInt128(UInt32(bitPattern: user)) }
+        var packed: UInt64 { CounterTable.key(app, user) }
 
         init(app: Int32, user: Int32) {
             self.app = app
             self.user = user
         }
 
-        init(packed: UInt128) {
-            app = Int32(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
-            user = Int32(bitPattern: UInt32(truncatingIfNeeded: packed))
-        }
+        init(packed: UInt64) { (app, user) = CounterTable.ids(packed) }
     }
 
     /// A day (days since the epoch; -1 without a time) and a catalog app index, or ``unknownApp``.
@@ -52,35 +54,44 @@ package struct DiscoveryAggregator: Sendable {
         package var day: Int32
         package var app: Int32
 
-        var packed: UInt128 { UInt128(UInt32(bitPattern: day)) << 32 | UInt128(UInt32(bitPattern: app)) }
+        var packed: UInt64 { CounterTable.key(day, app) }
 
         init(day: Int32, app: Int32) {
             self.day = day
             self.app = app
         }
 
-        init(packed: UInt128) {
-            day = Int32(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
-            app = Int32(bitPattern: UInt32(truncatingIfNeeded: packed))
-        }
+        init(packed: UInt64) { (day, app) = CounterTable.ids(packed) }
     }
 
     package let matcher: AppMatcher
     private var appCells = CounterTable()
-    private var appIPs = PairSet()
+    /// Distinct source IPs per app.
+    private var appIPs = MemberSets()
     private var days = CounterTable(capacity: 64)
-    private var userTraffic = CounterTable(capacity: 256)
-    private var ipTraffic = CounterTable(capacity: 256)
-    private var ipUsers = PairSet()
-    private var unknownTraffic = CounterTable(capacity: 256)
-    private var unknownUsers = PairSet()
+    private var userTraffic = DenseCounters()
+    /// Traffic per source IP; each IP's mark is the last user seen on it.
+    private var ipTraffic = DenseCounters()
+    /// Distinct users per source IP.
+    private var ipUsers = MemberSets()
+    /// Traffic per unknown destination; each destination's mark is the last user seen on it.
+    private var unknownTraffic = DenseCounters()
+    /// Distinct users per unknown registrable domain.
+    private var unknownUsers = MemberSets()
     /// The registrable domain of every unknown destination (by destination id), computed once per destination.
     private var unknownDomainOf: [Int32] = []
+    private var unknownHosts = TextInterner()
+    /// What each recently seen host resolved to.
+    private var hostMemo = HostMemo()
+    private var unknownAddresses = AddressInterner()
+    /// Unknown destination id by ``unknownHosts`` id and by ``unknownAddresses`` id.
+    private var unknownIDOfHost: [Int32] = []
+    private var unknownIDOfAddress: [Int32] = []
     package private(set) var unknownDomains = TextInterner()
     package private(set) var users = TextInterner()
     package private(set) var sourceIPs = AddressInterner()
-    /// Unmatched public destinations: host names, or addresses when there is no name.
-    package private(set) var unknownDestinations = Interner<UnknownDestination>()
+    /// Unmatched public destinations by id: host names, or addresses when there is no name.
+    package private(set) var unknownDestinations: [UnknownDestination] = []
     package private(set) var devices: [String: TrafficCounters] = [:]
     /// Traffic to private, loopback and link-local destinations (not apps).
     package private(set) var privateTraffic = TrafficCounters()
@@ -104,43 +115,55 @@ package struct DiscoveryAggregator: Sendable {
         let time = record.time?.millisecondsSinceEpoch
         var app: Int32 = Self.unknownApp
         var unknown: Int32 = -1
-        switch matcher.match(host: record.destinationHost, ip: record.destinationIP) {
-        case .app(let index):
-            app = index
-        case .unknownHost:
-            unknown = unknownDestinations.id(.host(record.destinationHost ?? ""))
-        case .unknownIP:
-            unknown = unknownDestinations.id(.address(record.destinationIP ?? IPAddress(ipv4: 0)))
-        case .privateDestination, .none:
-            privateTraffic.add(up: up, down: down, total: total, blocked: blocked, time: time)
-            return
+        if let host = record.destinationHost, !host.isEmpty {
+            // The rules of ``AppMatcher/match(host:ip:)``, with the host's part remembered in ``hostMemo``.
+            let v = hostValue(host)
+            if v >= 0 {
+                app = v
+            } else if record.destinationIP?.isPrivateOrLocal == true || v == HostMemo.localName {
+                privateTraffic.add(up: up, down: down, total: total, blocked: blocked, time: time)
+                return
+            } else if let ip = record.destinationIP, let index = matcher.rangeMatch(ip) {
+                app = index
+            } else {
+                unknown = HostMemo.unknownID(v)
+            }
+        } else {
+            switch matcher.match(host: nil, ip: record.destinationIP) {
+            case .app(let index):
+                app = index
+            case .unknownIP:
+                unknown = unknownID(address: record.destinationIP ?? IPAddress(ipv4: 0))
+            case .unknownHost, .privateDestination, .none:
+                privateTraffic.add(up: up, down: down, total: total, blocked: blocked, time: time)
+                return
+            }
         }
         // Records without a time go to day -1.
         let day = record.time.map { Int32(truncatingIfNeeded: $0.dayNumber) } ?? -1
         let user = record.user.map { users.id($0) } ?? Self.none
+        // The (app, user) table outgrows the cache: start loading its entry now, update the small tables while
+        // it arrives, then count the cell.
+        let cell = CellKey(app: app, user: user).packed
+        if app >= 0 { appCells.prefetch(cell) }
         let ip = record.sourceIP.map { sourceIPs.id($0) } ?? Self.none
-        if app >= 0 {
-            appCells.add(
-                CellKey(app: app, user: user).packed,
-                up: up,
-                down: down,
-                total: total,
-                blocked: blocked,
-                time: time
-            )
-            if ip >= 0 { appIPs.insert(app, ip) }
-        } else {
-            unknownTraffic.add(UInt128(UInt32(unknown)), up: up, down: down, total: total, blocked: blocked, time: time)
-            if user >= 0 { unknownUsers.insert(domain(ofUnknown: unknown), user) }
-        }
         if user >= 0 {
-            userTraffic.add(UInt128(UInt32(user)), up: up, down: down, total: total, blocked: blocked, time: time)
+            userTraffic.add(user, up: up, down: down, total: total, blocked: blocked, time: time)
         }
         if ip >= 0 {
-            ipTraffic.add(UInt128(UInt32(ip)), up: up, down: down, total: total, blocked: blocked, time: time)
-            if user >= 0 { ipUsers.insert(ip, user) }
+            ipTraffic.add(ip, up: up, down: down, total: total, blocked: blocked, time: time)
+            if user >= 0, ipTraffic.exchangeMark(ip, user) != user { ipUsers.insert(ip, user) }
         }
         days.add(DayKey(day: day, app: app).packed, up: up, down: down, total: total, blocked: blocked, time: time)
+        if app >= 0 {
+            let slot = appCells.add(cell, up: up, down: down, total: total, blocked: blocked, time: time)
+            if ip >= 0, appCells.exchangeMark(slot: slot, ip) != ip { appIPs.insert(app, ip) }
+        } else {
+            unknownTraffic.add(unknown, up: up, down: down, total: total, blocked: blocked, time: time)
+            if user >= 0, unknownTraffic.exchangeMark(unknown, user) != user {
+                unknownUsers.insert(domain(ofUnknown: unknown), user)
+            }
+        }
         if let device = record.device {
             devices[device, default: TrafficCounters()].add(
                 up: up,
@@ -152,10 +175,56 @@ package struct DiscoveryAggregator: Sendable {
         }
     }
 
+    /// The catalog app of a host, ``HostMemo/localName``, or its unknown destination id (``HostMemo/unknown(_:)``).
+    @inline(__always)
+    private mutating func hostValue(_ host: String) -> HostMemo.Value {
+        let found = hostMemo.find(host)
+        if let v = found.value { return v }
+        let v: HostMemo.Value
+        if let index = matcher.lookup(host: host) {
+            v = index
+        } else if matcher.isLocalName(host) {
+            v = HostMemo.localName
+        } else {
+            v = HostMemo.unknown(unknownID(host: host))
+        }
+        hostMemo.remember(host, value: v, slot: found.slot, hash: found.hash)
+        return v
+    }
+
+    /// The unknown destination id of a host name.
+    @inline(__always)
+    private mutating func unknownID(host: String) -> Int32 {
+        let h = Int(unknownHosts.id(host))
+        if h == unknownIDOfHost.count { unknownIDOfHost.append(newUnknown(.host(host))) }
+        return unknownIDOfHost[h]
+    }
+
+    /// The unknown destination id of an address.
+    @inline(__always)
+    private mutating func unknownID(address: IPAddress) -> Int32 {
+        let a = Int(unknownAddresses.id(address))
+        if a == unknownIDOfAddress.count { unknownIDOfAddress.append(newUnknown(.address(address))) }
+        return unknownIDOfAddress[a]
+    }
+
+    private mutating func newUnknown(_ destination: UnknownDestination) -> Int32 {
+        unknownDestinations.append(destination)
+        return Int32(unknownDestinations.count - 1)
+    }
+
+    /// The unknown destination id of `destination`, adding it if new.
+    private mutating func unknownID(_ destination: UnknownDestination) -> Int32 {
+        switch destination {
+        case .host(let h): unknownID(host: h)
+        case .address(let a): unknownID(address: a)
+        }
+    }
+
     /// The interned registrable domain of an unknown destination.
     package mutating func domain(ofUnknown id: Int32) -> Int32 {
         while unknownDomainOf.count <= Int(id) {
-            let destination = unknownDestinations.values[unknownDomainOf.count]
+            let destination = unknownDestinations[unknownDomainOf.count]
             unknownDomainOf.append(unknownDomains.id(RegistrableDomain.of(destination.description)))
         }
         return unknownDomainOf[Int(id)]
@@ -175,31 +244,27 @@ package struct DiscoveryAggregator: Sendable {
     }
 
     /// Calls `body` with every interned user id and its traffic.
-    package func forEachUser(_ body: (Int32, TrafficCounters) -> Void) {
-        userTraffic.forEachEntry { body(Int32(truncatingIfNeeded: $0), $1) }
-    }
+    package func forEachUser(_ body: (Int32, TrafficCounters) -> Void) { userTraffic.forEachEntry(body) }
 
     /// Calls `body` with every interned source IP id and its traffic.
-    package func forEachSourceIP(_ body: (Int32, TrafficCounters) -> Void) {
-        ipTraffic.forEachEntry { body(Int32(truncatingIfNeeded: $0), $1) }
-    }
+    package func forEachSourceIP(_ body: (Int32, TrafficCounters) -> Void) { ipTraffic.forEachEntry(body) }
 
     /// Calls `body` for every distinct (source IP, user) pair.
     package func forEachSourceIPUser(_ body: (Int32, Int32) -> Void) { ipUsers.forEachPair(body) }
 
     /// Calls `body` with every unknown destination id and its traffic.
     package func forEachUnknownDestination(_ body: (Int32, TrafficCounters) -> Void) {
-        unknownTraffic.forEachEntry { body(Int32(truncatingIfNeeded: $0), $1) }
+        unknownTraffic.forEachEntry(body)
     }
 
-    /// Calls `body` for every distinct (unknown registrable domain, user) pair (domain ids from ``unknownDomains``).
-    package func forEachUnknownDomainUser(_ body: (Int32, Int32) -> Void) { unknownUsers.forEachPair(body) }
+    /// The number of distinct users of an unknown registrable domain (ids from ``unknownDomains``).
+    package func userCount(ofUnknownDomain id: Int32) -> Int { unknownUsers.count(id) }
 
     /// Adds everything another aggregator (same catalog) collected.
     package mutating func merge(_ other: DiscoveryAggregator) {
         let userMap = other.users.values.map { users.id($0) }
         let ipMap = other.sourceIPs.values.map { sourceIPs.id($0) }
-        let unknownMap = other.unknownDestinations.values.map { unknownDestinations.id($0) }
+        let unknownMap = other.unknownDestinations.map { unknownID($0) }
         func user(_ id: Int32) -> Int32 { id >= 0 ? userMap[Int(id)] : id }
         func ip(_ id: Int32) -> Int32 { id >= 0 ? ipMap[Int(id)] : id }
         other.appCells.forEachEntry { packed, counters in
@@ -208,12 +273,10 @@ package struct DiscoveryAggregator: Sendable {
         }
         other.appIPs.forEachPair { a, i in appIPs.insert(a, ip(i)) }
         other.days.forEachEntry { packed, counters in days.add(packed, counters) }
-        other.forEachUser { id, counters in userTraffic.add(UInt128(UInt32(user(id))), counters) }
-        other.forEachSourceIP { id, counters in ipTraffic.add(UInt128(UInt32(ip(id))), counters) }
+        other.forEachUser { id, counters in userTraffic.add(user(id), counters) }
+        other.forEachSourceIP { id, counters in ipTraffic.add(ip(id), counters) }
         other.ipUsers.forEachPair { i, u in ipUsers.insert(ip(i), user(u)) }
-        other.forEachUnknownDestination { id, counters in
-            unknownTraffic.add(UInt128(UInt32(unknownMap[Int(id)])), counters)
-        }
+        other.forEachUnknownDestination { id, counters in unknownTraffic.add(unknownMap[Int(id)], counters) }
         let domainMap = other.unknownDomains.values.map { unknownDomains.id($0) }
         other.unknownUsers.forEachPair { d, u in unknownUsers.insert(domainMap[Int(d)], user(u)) }
         for (device, counters) in other.devices { devices[device, default: TrafficCounters()].add(counters) }

@@ -86,8 +86,6 @@ package struct DiscoveryReportBuilder: Sendable {
             unknownByDomain[d] = entry
         }
         let domainNames = unknownAggregator.unknownDomains.values
-        var domainUsers = DistinctPairCounter()
-        aggregator.forEachUnknownDomainUser { domainUsers.add($0, $1) }
         let name: (String) -> String = { pseudonymize?($0) ?? $0 }
 
         // Apps.
@@ -165,7 +163,7 @@ package struct DiscoveryReportBuilder: Sendable {
             DiscoveryReport.UnknownDestination(
                 destination: domainNames[Int(d)],
                 hosts: entry.1,
-                users: domainUsers.count(d),
+                users: aggregator.userCount(ofUnknownDomain: d),
                 traffic: entry.0
             )
         }

@@ -20,6 +20,35 @@ private enum Mix {
     }
 }
 
+/// A seeded hash of UTF-8 bytes, eight bytes at a time.
+enum TextHash {
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>, _ seed: UInt64) -> UInt64 {
+        var h = seed ^ UInt64(bytes.count)
+        guard let base = bytes.baseAddress else { return Mix.finish(h) }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= bytes.count {
+            h = Mix.step(h, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            i += 8
+        }
+        guard i < bytes.count else { return Mix.finish(h) }
+        var tail: UInt64 = 0
+        if bytes.count >= 8 {
+            // The last eight bytes, overlapping the words already mixed.
+            tail = raw.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)
+        } else {
+            var shift: UInt64 = 0
+            while i < bytes.count {
+                tail |= UInt64(bytes[i]) << shift
+                shift += 8
+                i += 1
+            }
+        }
+        return Mix.finish(Mix.step(h, tail))
+    }
+}
+
 /// Dense ids for strings (user names, domains), hashing their UTF-8 bytes in place.
 package struct TextInterner: Sendable {
     package private(set) var values: [String] = []
@@ -40,7 +69,7 @@ package struct TextInterner: Sendable {
     @inline(__always)
     package mutating func id(_ value: String) -> Int32 {
         var text = value
-        let h = text.withUTF8 { Self.hash($0, seed) }
+        let h = text.withUTF8 { TextHash.hash($0, seed) }
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
             let id = slots[i]
@@ -54,25 +83,6 @@ package struct TextInterner: Sendable {
         slots[i] = id
         if values.count * 4 > slots.count * 3 { grow() }
         return id
-    }
-
-    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, _ seed: UInt64) -> UInt64 {
-        var h = seed ^ UInt64(bytes.count)
-        guard let base = bytes.baseAddress else { return Mix.finish(h) }
-        let raw = UnsafeRawPointer(base)
-        var i = 0
-        while i + 8 <= bytes.count {
-            h = Mix.step(h, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            i += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < bytes.count {
-            tail |= UInt64(bytes[i]) << shift
-            shift += 8
-            i += 1
-        }
-        return Mix.finish(Mix.step(h, tail))
     }
 
     private mutating func grow() {
