@@ -26,18 +26,13 @@ package struct IPAddress: Sendable, Hashable, Comparable {
     /// Parses an address from UTF-8 bytes without allocating.
     package init?(bytes: UnsafeBufferPointer<UInt8>) {
         guard !bytes.isEmpty, bytes.count <= 64 else { return nil }
-        var hasColon = false
-        for b in bytes where b == UInt8(ascii: ":") {
-            hasColon = true
-            break
-        }
-        if hasColon {
-            guard let v6 = IPAddress.parseIPv6(bytes) else { return nil }
-            self.init(ipv6: v6)
-        } else {
-            guard let v4 = IPAddress.parseIPv4(bytes) else { return nil }
+        // Dotted quads are the common case: try them first, IPv6 only for text with a colon.
+        if bytes.count <= 15, let v4 = IPAddress.parseIPv4(bytes) {
             self.init(ipv4: v4)
+            return
         }
+        guard bytes.contains(UInt8(ascii: ":")), let v6 = IPAddress.parseIPv6(bytes) else { return nil }
+        self.init(ipv6: v6)
     }
 
     package static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
@@ -47,27 +42,31 @@ package struct IPAddress: Sendable, Hashable, Comparable {
 
     /// Parses `a.b.c.d`; each part 0–255, at most three digits.
     package static func parseIPv4(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        let n = bytes.count
+        var i = 0
         var value: UInt32 = 0
-        var part: UInt32 = 0
-        var digits = 0
-        var parts = 0
-        for b in bytes {
-            if b >= 48 && b <= 57 {
-                part = part * 10 + UInt32(b - 48)
-                digits += 1
-                if digits > 3 || part > 255 { return nil }
-            } else if b == UInt8(ascii: ".") {
-                if digits == 0 || parts == 3 { return nil }
-                value = value << 8 | part
-                parts += 1
-                part = 0
-                digits = 0
-            } else {
-                return nil
+        for part in 0..<4 {
+            // One to three digits, unrolled.
+            guard i < n else { return nil }
+            var v = UInt32(bytes[i]) &- 48
+            guard v < 10 else { return nil }
+            i += 1
+            if i < n, case let d = UInt32(bytes[i]) &- 48, d < 10 {
+                v = v * 10 + d
+                i += 1
+                if i < n, case let d = UInt32(bytes[i]) &- 48, d < 10 {
+                    v = v * 10 + d
+                    i += 1
+                }
+            }
+            guard v <= 255 else { return nil }
+            value = value << 8 | v
+            if part < 3 {
+                guard i < n, bytes[i] == UInt8(ascii: ".") else { return nil }
+                i += 1
             }
         }
-        guard digits > 0, parts == 3 else { return nil }
-        return value << 8 | part
+        return i == n ? value : nil
     }
 
     /// Parses RFC 4291 text: hex groups, one `::`, an optional dotted IPv4 tail and an ignored `%zone`.

@@ -19,7 +19,7 @@ package struct TrafficRecord: Sendable, Hashable {
     package var action: TrafficAction?
     package var userAgent: String?
 
-    package init() {}
+    @inlinable @inline(__always) package init() {}
 
     /// Bytes in both directions: the total if the log gives one, else up + down.
     package var totalBytes: Int64 {

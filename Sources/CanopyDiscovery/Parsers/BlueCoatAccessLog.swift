@@ -73,11 +73,16 @@ enum BlueCoatAccessLog {
     }
 
     /// A record from the last line `log` split, with the Blue Coat action.
-    static func record(_ log: W3CExtendedLog, line: Bytes, context: ParseContext) -> ParseResult {
-        let result = log.record(line, context: context, serverIsDestination: false)
-        guard case .record(var record) = result else { return result }
+    static func record(
+        _ log: W3CExtendedLog,
+        line: Bytes,
+        into record: inout TrafficRecord,
+        context: ParseContext
+    ) -> LineOutcome {
+        let outcome = log.record(line, into: &record, context: context, serverIsDestination: false)
+        guard outcome == .record else { return outcome }
         record.action = action(log, line: line)
-        return .record(record)
+        return .record
     }
 
     /// The fields both parsers can emit.

@@ -31,10 +31,14 @@ package struct BlueCoatELFFParser: BuiltinLogParser {
     package init() {}
 
     package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
-        W3CExtendedLog.eachLine(of: line) { parseLine($0, context: context) }.deliver(into: &record)
+        W3CExtendedLog.eachLine(of: line, into: &record) { parseLine($0, into: &$1, context: context) }
     }
 
-    private mutating func parseLine(_ line: Bytes, context: ParseContext) -> ParseResult {
+    private mutating func parseLine(
+        _ line: Bytes,
+        into record: inout TrafficRecord,
+        context: ParseContext
+    ) -> LineOutcome {
         if let header = log.directive(line) { return header }
         guard let columns = log.columns else {
             // Only an entry-shaped line is missing its header; anything else is another format.
@@ -42,6 +46,6 @@ package struct BlueCoatELFFParser: BuiltinLogParser {
         }
         guard BlueCoatAccessLog.isBlueCoat(columns) else { return .rejected(.notThisFormat) }
         if let reason = log.split(line) { return .rejected(reason) }
-        return BlueCoatAccessLog.record(log, line: line, context: context)
+        return BlueCoatAccessLog.record(log, line: line, into: &record, context: context)
     }
 }

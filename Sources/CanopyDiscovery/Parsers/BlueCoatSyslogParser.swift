@@ -36,7 +36,7 @@ package struct BlueCoatSyslogParser: BuiltinLogParser {
     package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
         let (start, hasEnvelope) = Self.messageStart(line, defaultYear: context.defaultYear)
         let message = line.dropFirst(start)
-        if let header = log.directive(message) { return header.deliver(into: &record) }
+        if let header = log.directive(message) { return header }
         guard BlueCoatAccessLog.startsWithEntry(message) else {
             return hasEnvelope ? .ignored(.notTraffic) : .rejected(.notThisFormat)
         }
@@ -45,7 +45,7 @@ package struct BlueCoatSyslogParser: BuiltinLogParser {
                 return .rejected(.notThisFormat)
             }
             if let reason = log.split(message) { return .rejected(reason) }
-            return BlueCoatAccessLog.record(log, line: message, context: context).deliver(into: &record)
+            return BlueCoatAccessLog.record(log, line: message, into: &record, context: context)
         }
         log.columns = BlueCoatAccessLog.reporterMainV1
         if log.split(message) == .unbalancedQuotes { return .rejected(.unbalancedQuotes) }
@@ -56,7 +56,7 @@ package struct BlueCoatSyslogParser: BuiltinLogParser {
         guard let result = log.value(.filterResult, in: message), BlueCoatAccessLog.isFilterResult(result) else {
             return .rejected(.notThisFormat)
         }
-        return BlueCoatAccessLog.record(log, line: message, context: context).deliver(into: &record)
+        return BlueCoatAccessLog.record(log, line: message, into: &record, context: context)
     }
 
     /// Where the ELFF entry (or a streamed `#` directive) starts, and whether a syslog envelope came before it.

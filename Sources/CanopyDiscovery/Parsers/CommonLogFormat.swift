@@ -24,26 +24,28 @@ enum CommonLogFormat {
         return nil
     }
 
-    /// A record from the seven CLF fields that start at `first`: client, ident (unused), user, time, request,
-    /// status and bytes sent to the client (down). The destination is not checked: callers may add one.
+    /// Fills `r` (empty on entry) from the seven CLF fields that start at `first`: client, ident (unused), user,
+    /// time, request, status and bytes sent to the client (down). The destination is not checked: callers may add
+    /// one.
     ///
     /// - Parameters:
     ///   - fields: the line split with `splitWhitespace(_:quoted: true)`.
     ///   - line: the line.
+    ///   - r: the record to fill.
     ///   - first: the index of the client field (1 when a virtual host comes first).
     ///   - clientKind: what the client field may hold.
     ///   - percentEncodedUser: whether the user field is percent-encoded (Squid `%[un`).
     ///   - context: settings of the input.
-    /// - Returns: the record, or why the line was rejected.
+    /// - Returns: `.record`, or why the line was rejected.
     static func record(
         _ fields: FieldSplitter,
         in line: Bytes,
+        into r: inout TrafficRecord,
         first: Int,
         client clientKind: Client,
         percentEncodedUser: Bool,
         context: ParseContext
-    ) -> ParseResult {
-        var r = TrafficRecord()
+    ) -> LineOutcome {
         let client = fields.field(first, in: line)
         if !client.isPlaceholder {
             if let ip = IPAddress(bytes: client) {
@@ -74,7 +76,7 @@ enum CommonLogFormat {
                 r.apply(url: target, context: context)
             }
         }
-        return .record(r)
+        return .record
     }
 
     /// `METHOD target [HTTP/x.y]`; nil for `-`, an empty request or bytes that are not a request line.

@@ -44,10 +44,14 @@ package struct MicrosoftTMGParser: BuiltinLogParser {
     package init() {}
 
     package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
-        W3CExtendedLog.eachLine(of: line) { parseLine($0, context: context) }.deliver(into: &record)
+        W3CExtendedLog.eachLine(of: line, into: &record) { parseLine($0, into: &$1, context: context) }
     }
 
-    private mutating func parseLine(_ line: Bytes, context: ParseContext) -> ParseResult {
+    private mutating func parseLine(
+        _ line: Bytes,
+        into record: inout TrafficRecord,
+        context: ParseContext
+    ) -> LineOutcome {
         if let header = log.directive(line) { return header }
         guard let columns = log.columns else {
             // Only a tab-separated line is missing its header; anything else is another format.
@@ -55,11 +59,11 @@ package struct MicrosoftTMGParser: BuiltinLogParser {
         }
         guard columns.hasAny(Self.signature) else { return .rejected(.notThisFormat) }
         if let reason = log.split(line) { return .rejected(reason) }
-        let result = log.record(line, context: context, serverIsDestination: false)
-        guard case .record(var record) = result else { return result }
+        let outcome = log.record(line, into: &record, context: context, serverIsDestination: false)
+        guard outcome == .record else { return outcome }
         if let user = record.user, user.utf8.count == 9, user.lowercased() == "anonymous" { record.user = nil }
         record.action = action(line)
-        return .record(record)
+        return .record
     }
 
     /// `action` when logged; otherwise the TMG error codes for a denied URL.

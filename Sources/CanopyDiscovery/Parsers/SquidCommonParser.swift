@@ -35,15 +35,15 @@ package struct SquidCommonParser: BuiltinLogParser {
         guard hasTime, fields.count == 8 || fields.count == 10,
             let codes = Self.resultCodes(fields.field(fields.count - 1, in: line))
         else { return .rejected(.notThisFormat) }
-        let result = CommonLogFormat.record(
+        let outcome = CommonLogFormat.record(
             fields,
             in: line,
+            into: &record,
             first: 0,
             client: .address,
             percentEncodedUser: true,
             context: context
         )
-        let outcome = result.deliver(into: &record)
         guard outcome == .record else { return outcome }
         record.action = codes.index(of: "DENIED") != nil ? .blocked : .allowed
         // Quoted-string encoding: `\"` and `\\` are escapes.

@@ -19,29 +19,30 @@ package struct SquidNativeParser: BuiltinLogParser {
         ]
     )
 
-    private var fields = FieldSplitter()
-
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
-        fields.splitWhitespace(line, quoted: false)
-        guard fields.count >= 7 else { return .rejected(fields.count == 0 ? .emptyLine : .truncated) }
-        guard let time = TimeParsing.epoch(fields.field(0, in: line)) else {
-            return .rejected(fields.field(0, in: line).isAllDigits ? .badTimestamp : .notThisFormat)
+    package func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
+        // Fixed layout read in order: a cursor, no field table.
+        var cursor = FieldCursor(line)
+        guard let timeField = cursor.next() else { return .rejected(.emptyLine) }
+        guard let _ = cursor.next(), let clientField = cursor.next(), let resultField = cursor.next(),
+            let bytesField = cursor.next(), let methodField = cursor.next(), let urlField = cursor.next()
+        else { return .rejected(.truncated) }
+        guard let time = TimeParsing.epoch(timeField) else {
+            return .rejected(timeField.isAllDigits ? .badTimestamp : .notThisFormat)
         }
         record.time = time
-        guard let client = fields.field(2, in: line).ipAddress else { return .rejected(.badAddress) }
+        guard let client = clientField.ipAddress else { return .rejected(.badAddress) }
         record.sourceIP = client
-        guard let (code, status) = Self.result(fields.field(3, in: line)) else { return .rejected(.notThisFormat) }
+        guard let (code, status) = Self.result(resultField) else { return .rejected(.notThisFormat) }
         record.status = status.httpStatus
         record.action = code.index(of: "DENIED") != nil ? .blocked : .allowed
-        guard let bytes = fields.field(4, in: line).decimal else { return .rejected(.badNumber) }
+        guard let bytes = bytesField.decimal else { return .rejected(.badNumber) }
         record.bytesDown = bytes
-        record.apply(method: fields.field(5, in: line))
-        record.apply(url: fields.field(6, in: line), context: context)
-        if fields.count > 7 { record.apply(percentEncodedUser: fields.field(7, in: line)) }
-        if fields.count > 8 {
-            let hier = fields.field(8, in: line)
+        record.apply(method: methodField)
+        record.apply(url: urlField, context: context)
+        if let user = cursor.next() { record.apply(percentEncodedUser: user) }
+        if let hier = cursor.next() {
             // Only a direct fetch names the origin server; a parent or sibling is another proxy.
             if hier.hasPrefix("HIER_DIRECT/") || hier.hasPrefix("DIRECT/"), let s = hier.index(of: UInt8(ascii: "/")),
                 record.destinationIP == nil

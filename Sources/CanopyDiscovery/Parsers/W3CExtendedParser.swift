@@ -33,12 +33,16 @@ package struct W3CExtendedParser: BuiltinLogParser {
     package init() {}
 
     package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
-        W3CExtendedLog.eachLine(of: line) { parseLine($0, context: context) }.deliver(into: &record)
+        W3CExtendedLog.eachLine(of: line, into: &record) { parseLine($0, into: &$1, context: context) }
     }
 
-    private mutating func parseLine(_ line: Bytes, context: ParseContext) -> ParseResult {
+    private mutating func parseLine(
+        _ line: Bytes,
+        into record: inout TrafficRecord,
+        context: ParseContext
+    ) -> LineOutcome {
         if let header = log.directive(line) { return header }
         if let reason = log.split(line) { return .rejected(reason) }
-        return log.record(line, context: context, serverIsDestination: true)
+        return log.record(line, into: &record, context: context, serverIsDestination: true)
     }
 }

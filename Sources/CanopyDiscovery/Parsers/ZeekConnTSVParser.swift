@@ -24,6 +24,6 @@ package struct ZeekConnTSVParser: BuiltinLogParser {
     package init() {}
 
     package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
-        reader.parse(line, as: .conn, context: context).deliver(into: &record)
+        reader.parse(line, as: .conn, into: &record, context: context)
     }
 }

@@ -24,6 +24,6 @@ package struct ZeekDNSTSVParser: BuiltinLogParser {
     package init() {}
 
     package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
-        reader.parse(line, as: .dns, context: context).deliver(into: &record)
+        reader.parse(line, as: .dns, into: &record, context: context)
     }
 }

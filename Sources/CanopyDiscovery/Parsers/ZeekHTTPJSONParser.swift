@@ -24,6 +24,6 @@ package struct ZeekHTTPJSONParser: BuiltinLogParser {
     package init() {}
 
     package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
-        reader.parse(line, as: .http, context: context).deliver(into: &record)
+        reader.parse(line, as: .http, into: &record, context: context)
     }
 }

@@ -17,7 +17,12 @@ struct ZeekJSONReader {
 
     init() {}
 
-    mutating func parse(_ line: Bytes, as kind: ZeekLogKind, context: ParseContext) -> ParseResult {
+    mutating func parse(
+        _ line: Bytes,
+        as kind: ZeekLogKind,
+        into record: inout TrafficRecord,
+        context: ParseContext
+    ) -> LineOutcome {
         let text = line.trimmed
         guard text.count > 0, text[0] == UInt8(ascii: "{") else { return .rejected(.notThisFormat) }
         guard scanner.scan(text) else { return .rejected(.badJSON) }
@@ -36,7 +41,8 @@ struct ZeekJSONReader {
         guard leaves[ZeekField.originHost.rawValue] >= 0 || leaves[ZeekField.responderHost.rawValue] >= 0,
             (pathKind ?? evidence.kind) == kind
         else { return .rejected(.notThisFormat) }
-        return ZeekRecordMapper.record(kind, from: Values(scanner: scanner, leaves: leaves), context: context)
+        let values = Values(scanner: scanner, leaves: leaves)
+        return ZeekRecordMapper.record(kind, from: values, into: &record, context: context)
     }
 
     /// One object's values, by ``ZeekField``.

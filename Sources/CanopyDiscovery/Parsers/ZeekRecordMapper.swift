@@ -28,8 +28,13 @@ protocol ZeekFieldValues {
 ///   client still tried to reach the name.
 /// - Zeek watches traffic and does not enforce policy, so no record has an action.
 enum ZeekRecordMapper {
-    static func record<V: ZeekFieldValues>(_ kind: ZeekLogKind, from values: V, context: ParseContext) -> ParseResult {
-        var record = TrafficRecord()
+    /// Fills `record` (empty on entry) from one line's values.
+    static func record<V: ZeekFieldValues>(
+        _ kind: ZeekLogKind,
+        from values: V,
+        into record: inout TrafficRecord,
+        context: ParseContext
+    ) -> LineOutcome {
         guard let ts = values.raw(.ts), let time = time(ts) else { return .rejected(.badTimestamp) }
         record.time = time
         if let b = values.raw(.originHost) {
@@ -79,7 +84,7 @@ enum ZeekRecordMapper {
             guard record.destinationHost != nil || record.destinationIP != nil else { return .ignored(.notTraffic) }
         }
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
-        return .record(record)
+        return .record
     }
 
     /// The http.log fields; returns the reason when one is malformed.

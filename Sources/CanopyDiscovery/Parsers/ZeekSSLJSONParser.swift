@@ -22,6 +22,6 @@ package struct ZeekSSLJSONParser: BuiltinLogParser {
     package init() {}
 
     package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
-        reader.parse(line, as: .ssl, context: context).deliver(into: &record)
+        reader.parse(line, as: .ssl, into: &record, context: context)
     }
 }

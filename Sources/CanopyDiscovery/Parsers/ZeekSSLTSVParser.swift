@@ -23,6 +23,6 @@ package struct ZeekSSLTSVParser: BuiltinLogParser {
     package init() {}
 
     package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
-        reader.parse(line, as: .ssl, context: context).deliver(into: &record)
+        reader.parse(line, as: .ssl, into: &record, context: context)
     }
 }

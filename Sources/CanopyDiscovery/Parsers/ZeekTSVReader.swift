@@ -34,21 +34,32 @@ struct ZeekTSVReader {
     ///
     /// A buffer holding several LF-separated lines (a descriptor sample: `#fields` header, then data) is read line by
     /// line and gives the last line's result; the line reader never passes one.
-    mutating func parse(_ line: Bytes, as kind: ZeekLogKind, context: ParseContext) -> ParseResult {
+    mutating func parse(
+        _ line: Bytes,
+        as kind: ZeekLogKind,
+        into record: inout TrafficRecord,
+        context: ParseContext
+    ) -> LineOutcome {
         guard line.count > 0, line[0] == UInt8(ascii: "#"), line.index(of: 10) != nil else {
-            return parseLine(line, as: kind, context: context)
+            return parseLine(line, as: kind, into: &record, context: context)
         }
-        var result = ParseResult.ignored(.header)
+        var result = LineOutcome.ignored(.header)
         var start = 0
         while start < line.count {
             let end = line.index(of: 10, from: start) ?? line.count
-            result = parseLine(line.sub(start..<end), as: kind, context: context)
+            record = TrafficRecord()
+            result = parseLine(line.sub(start..<end), as: kind, into: &record, context: context)
             start = end + 1
         }
         return result
     }
 
-    private mutating func parseLine(_ line: Bytes, as kind: ZeekLogKind, context: ParseContext) -> ParseResult {
+    private mutating func parseLine(
+        _ line: Bytes,
+        as kind: ZeekLogKind,
+        into record: inout TrafficRecord,
+        context: ParseContext
+    ) -> LineOutcome {
         if line.count > 0, line[0] == UInt8(ascii: "#") {
             readDirective(line)
             return .ignored(.header)
@@ -59,7 +70,7 @@ struct ZeekTSVReader {
         if fields.count < columnCount { return .rejected(fields.count <= 1 ? .notThisFormat : .truncated) }
         if fields.count > columnCount { return .rejected(.notThisFormat) }
         let values = Values(line: line, fields: fields, columns: columns, unset: unsetField, empty: emptyField)
-        return ZeekRecordMapper.record(kind, from: values, context: context)
+        return ZeekRecordMapper.record(kind, from: values, into: &record, context: context)
     }
 
     /// Reads a `#` line; unknown directives and comments change nothing.

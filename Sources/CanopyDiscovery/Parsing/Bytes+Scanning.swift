@@ -51,7 +51,7 @@ extension UnsafeBufferPointer where Element == UInt8 {
     }
 
     /// Byte equality with an ASCII literal.
-
+    @inline(__always)
     package func equals(_ literal: StaticString) -> Bool {
         guard literal.utf8CodeUnitCount == count else { return false }
         let p = literal.utf8Start
@@ -67,6 +67,8 @@ extension UnsafeBufferPointer where Element == UInt8 {
         return true
     }
 
+    /// Whether the bytes start with an ASCII literal.
+    @inline(__always)
     package func hasPrefix(_ literal: StaticString) -> Bool {
         let n = literal.utf8CodeUnitCount
         guard n <= count else { return false }

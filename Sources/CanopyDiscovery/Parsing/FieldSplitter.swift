@@ -83,38 +83,6 @@ package struct FieldSplitter: Sendable {
         count += 1
     }
 
-    /// A word with the high bit set in each byte equal to `a` or `b`; its lowest set bit marks the first such byte
-    /// exactly (borrows only run towards higher bytes).
-    @inline(__always)
-    private static func matchMask(_ w: UInt64, _ a: UInt64, _ b: UInt64) -> UInt64 {
-        let lo: UInt64 = 0x0101_0101_0101_0101
-        let x = w ^ a
-        let y = w ^ b
-        return ((x &- lo) & ~x | (y &- lo) & ~y) & 0x8080_8080_8080_8080
-    }
-
-    /// The first index at or after `from` whose byte is `a` or `b` (`a`, `b` splatted across a word), or `n`;
-    /// eight bytes at a time.
-    @inline(__always)
-    private static func end(of line: Bytes, from: Int, _ a: UInt64, _ b: UInt64) -> Int {
-        let n = line.count
-        guard let base = line.baseAddress else { return n }
-        let raw = UnsafeRawPointer(base)
-        var j = from
-        while j + 8 <= n {
-            let m = matchMask(raw.loadUnaligned(fromByteOffset: j, as: UInt64.self), a, b)
-            if m != 0 { return j + m.trailingZeroBitCount >> 3 }
-            j += 8
-        }
-        let ba = UInt8(truncatingIfNeeded: a)
-        let bb = UInt8(truncatingIfNeeded: b)
-        while j < n, base[j] != ba, base[j] != bb { j += 1 }
-        return j
-    }
-
-    private static let spaces: UInt64 = 0x2020_2020_2020_2020
-    private static let tabs: UInt64 = 0x0909_0909_0909_0909
-
     /// Splits on `separator`. With `quote`, a field that starts with the quote runs to the matching quote, doubled
     /// quotes (`""`) and backslash-escaped quotes inside it are kept, and the quotes themselves are not part of the
     /// field.
@@ -124,7 +92,6 @@ package struct FieldSplitter: Sendable {
     package mutating func split(_ line: Bytes, separator: UInt8, quote: UInt8? = nil) -> Bool {
         begin()
         let n = line.count
-        let splat = UInt64(separator) &* 0x0101_0101_0101_0101
         var i = 0
         while true {
             if let q = quote, i < n, line[i] == q {
@@ -166,7 +133,7 @@ package struct FieldSplitter: Sendable {
                 }
                 continue
             }
-            let j = Self.end(of: line, from: i, splat, splat)
+            let j = WordScan.firstIndex(of: separator, in: line, from: i)
             append(i..<j)
             if j >= n { return true }
             i = j + 1
@@ -209,7 +176,7 @@ package struct FieldSplitter: Sendable {
                 i = j + 1
                 continue
             }
-            let j = Self.end(of: line, from: i + 1, Self.spaces, Self.tabs)
+            let j = WordScan.firstBlank(in: line, from: i + 1)
             append(i..<j)
             i = j
         }

@@ -126,23 +126,24 @@ extension LogParser {
         source: String,
         sink: (TrafficRecord) -> Void
     ) {
-        var record = TrafficRecord()
-        splitter.feed(chunk) { event in
-            switch event {
-            case .overlong(let number):
+        splitter.feed(
+            chunk,
+            lines: { line, number, binary in
+                // A record per line, local to this closure: handed to `sink` without a copy.
+                var record = TrafficRecord()
+                let outcome = countedParse(line, number: number, context, &statistics, source, binary, into: &record)
+                if outcome == .record { sink(record) }
+            },
+            overlong: { number in
                 statistics.lines += 1
                 statistics.countRejected(.overlongLine, source: source, line: number)
-            case .line(let line, let number):
-                record = TrafficRecord()
-                if countedParse(line, number: number, context, &statistics, source, into: &record) == .record {
-                    sink(record)
-                }
             }
-        }
+        )
     }
 
     /// Parses line `number` into `record` (empty on entry) and counts its outcome in `statistics` (diagnostics
-    /// name `source`): empty lines are ignored and binary ones rejected before `parse` sees them.
+    /// name `source`): empty lines are ignored and binary ones rejected before `parse` sees them (`binary`: whether
+    /// the line holds a control byte, when the caller already knows).
     @inline(__always)
     package mutating func countedParse(
         _ line: Bytes,
@@ -150,6 +151,7 @@ extension LogParser {
         _ context: ParseContext,
         _ statistics: inout ParseStatistics,
         _ source: String,
+        _ binary: Bool? = nil,
         into record: inout TrafficRecord
     ) -> LineOutcome {
         statistics.lines += 1
@@ -158,7 +160,7 @@ extension LogParser {
             statistics.countIgnored(.emptyLine, source: source, line: number)
             return .ignored(.emptyLine)
         }
-        if line.containsBinary {
+        if binary ?? line.containsBinary {
             statistics.countRejected(.binaryData, source: source, line: number)
             return .rejected(.binaryData)
         }

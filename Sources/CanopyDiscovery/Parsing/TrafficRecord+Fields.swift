@@ -67,7 +67,29 @@ extension TrafficRecord {
 
     package mutating func apply(method: Bytes) {
         guard !method.isPlaceholder else { return }
-        self.method = method.string
+        self.method = Self.commonMethod(method) ?? method.string
+    }
+
+    /// The common HTTP methods as string literals (no decoding or allocation per line).
+    private static func commonMethod(_ m: Bytes) -> String? {
+        switch m.count {
+        case 3:
+            if m.equals("GET") { return "GET" }
+            if m.equals("PUT") { return "PUT" }
+        case 4:
+            if m.equals("POST") { return "POST" }
+            if m.equals("HEAD") { return "HEAD" }
+        case 5:
+            if m.equals("PATCH") { return "PATCH" }
+        case 6:
+            if m.equals("DELETE") { return "DELETE" }
+        case 7:
+            if m.equals("CONNECT") { return "CONNECT" }
+            if m.equals("OPTIONS") { return "OPTIONS" }
+        default:
+            break
+        }
+        return nil
     }
 }
 

@@ -6,28 +6,36 @@ package enum URLParts {
         let n = url.count
         guard n > 0, url[0] != UInt8(ascii: "/"), !url.isPlaceholder else { return nil }
         var start = 0
-        // Scheme.
-        if let sep = url.sub(0..<min(n, 19)).index(of: "://"), sep < 16 { start = sep + 3 }
+        // Scheme: `https://` and `http://` first, then any scheme of up to 15 characters.
+        if url.hasPrefix("https://") {
+            start = 8
+        } else if url.hasPrefix("http://") {
+            start = 7
+        } else if let sep = url.sub(0..<min(n, 19)).index(of: "://"), sep < 16 {
+            start = sep + 3
+        }
+        // One pass to the end of the authority, noting the last `@` (userinfo ends there) and the first `:` after
+        // it (a port follows).
         var end = start
+        var s = start
+        var colon = -1
         while end < n {
             let c = url[end]
             if c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") { break }
+            if c == UInt8(ascii: "@") {
+                s = end + 1
+                colon = -1
+            } else if c == UInt8(ascii: ":"), colon < 0 {
+                colon = end
+            }
             end += 1
-        }
-        // Userinfo.
-        var s = start
-        var k = start
-        while k < end {
-            if url[k] == UInt8(ascii: "@") { s = k + 1 }
-            k += 1
         }
         guard s < end else { return nil }
         if url[s] == UInt8(ascii: "[") {
             guard let close = url.index(of: UInt8(ascii: "]"), from: s), close < end else { return nil }
             return (s + 1)..<close
         }
-        var e = s
-        while e < end, url[e] != UInt8(ascii: ":") { e += 1 }
+        let e = colon >= 0 ? colon : end
         guard e > s else { return nil }
         return s..<e
     }

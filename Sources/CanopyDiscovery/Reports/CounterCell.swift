@@ -49,11 +49,27 @@ struct CounterCell: Sendable {
     }
 }
 
+/// The last two members (source IPs, users) seen with one aggregate, so that a member set is only touched for a
+/// pair not seen recently: a user's laptop and VPN address, an IP's two users, alternate without missing.
+struct RecentMembers: Sendable {
+    private var last: Int32 = -1
+    private var previous: Int32 = -1
+
+    /// Remembers `member`; false when it was already one of the last two.
+    @inline(__always)
+    mutating func note(_ member: Int32) -> Bool {
+        if member == last || member == previous { return false }
+        previous = last
+        last = member
+        return true
+    }
+}
+
 /// Counters indexed directly by a dense interned id (users, source IPs, unknown destinations): no hashing, and a
-/// ``mark`` per id that callers use to skip repeated pair-set inserts (the last user seen on an IP, …).
+/// ``RecentMembers`` per id that callers use to skip repeated member-set inserts (the users last seen on an IP, …).
 package struct DenseCounters: Sendable {
     private var cells: [CounterCell] = []
-    private var marks: [Int32] = []
+    private var recent: [RecentMembers] = []
 
     package init() {}
 
@@ -72,14 +88,12 @@ package struct DenseCounters: Sendable {
         cells[i].add(counters)
     }
 
-    /// Replaces the mark of `id` (initially -1) and returns the previous one.
+    /// Remembers `member` among the recent members of `id`; false when it was one of the last two.
     @inline(__always)
-    package mutating func exchangeMark(_ id: Int32, _ mark: Int32) -> Int32 {
+    package mutating func noteRecent(_ id: Int32, _ member: Int32) -> Bool {
         let i = Int(id)
         if i >= cells.count { extend(to: i) }
-        let old = marks[i]
-        marks[i] = mark
-        return old
+        return recent[i].note(member)
     }
 
     /// Calls `body` for every id that counted at least one record or merged aggregate.
@@ -92,6 +106,6 @@ package struct DenseCounters: Sendable {
     private mutating func extend(to i: Int) {
         let n = i + 1 - cells.count
         cells.append(contentsOf: repeatElement(CounterCell(), count: n))
-        marks.append(contentsOf: repeatElement(-1, count: n))
+        recent.append(contentsOf: repeatElement(RecentMembers(), count: n))
     }
 }

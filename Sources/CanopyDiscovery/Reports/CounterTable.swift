@@ -7,11 +7,11 @@ import CCanopyPrefetch
 /// the interners that map log text to ids keep a seeded hash. Measured against `Dictionary` with a synthesized
 /// `Hashable` key (SipHash), this halves the cost of a cell update.
 package struct CounterTable: Sendable {
-    /// Key, counters and a caller's mark side by side in 64 bytes, so an update touches one cache line.
+    /// Key, counters and the caller's recent members side by side in 64 bytes, so an update touches one cache line.
     private struct Entry: Sendable {
         var key: UInt64
         var cell = CounterCell()
-        var mark: Int32 = -1
+        var recent = RecentMembers()
 
         init(key: UInt64) { self.key = key }
     }
@@ -91,7 +91,7 @@ package struct CounterTable: Sendable {
     }
 
     /// Counts one record under `key`; returns the entry's slot (valid until the next insertion) for
-    /// ``exchangeMark(slot:_:)``.
+    /// ``noteRecent(slot:_:)``.
     @inline(__always)
     @discardableResult
     package mutating func add(_ key: UInt64, up: Int64, down: Int64, total: Int64, blocked: Bool, time: Int64?) -> Int {
@@ -106,12 +106,10 @@ package struct CounterTable: Sendable {
         entries[i].cell.add(counters)
     }
 
-    /// Replaces the mark of the entry at `slot` (initially -1) and returns the previous one.
+    /// Remembers `member` among the recent members of the entry at `slot`; false when it was one of the last two.
     @inline(__always)
-    package mutating func exchangeMark(slot: Int, _ mark: Int32) -> Int32 {
-        let old = entries[slot].mark
-        entries[slot].mark = mark
-        return old
+    package mutating func noteRecent(slot: Int, _ member: Int32) -> Bool {
+        entries[slot].recent.note(member)
     }
 
     /// Calls `body` for every entry, in no particular order.

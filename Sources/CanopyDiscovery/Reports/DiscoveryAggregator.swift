@@ -28,8 +28,8 @@ package enum UnknownDestination: Hashable, Sendable, CustomStringConvertible {
 ///
 /// Per-record cost is kept to two hash probes ((app, user) and (day, app)) and one cached host lookup; users, source
 /// IPs and unknown destinations are dense ids indexing arrays, and each member set is only touched when the pair
-/// differs from the last one seen for its key (an (app, user) cell remembers its last source IP, a source IP its
-/// last user). The (app, user) entry is prefetched while the small tables are updated.
+/// is not one of the last two seen for its key (an (app, user) cell remembers its last two source IPs, a source IP
+/// its last two users). The (app, user) entry is prefetched while the small tables are updated.
 ///
 /// (The (day, app, user, IP) grain of DESIGN.md §3.1 is the store's, for `canopy serve`; a snapshot report does
 /// not need it.) Aggregators filled on several cores merge exactly.
@@ -70,11 +70,11 @@ package struct DiscoveryAggregator: Sendable {
     private var appIPs = MemberSets()
     private var days = CounterTable(capacity: 64)
     private var userTraffic = DenseCounters()
-    /// Traffic per source IP; each IP's mark is the last user seen on it.
+    /// Traffic per source IP, with the users last seen on each.
     private var ipTraffic = DenseCounters()
     /// Distinct users per source IP.
     private var ipUsers = MemberSets()
-    /// Traffic per unknown destination; each destination's mark is the last user seen on it.
+    /// Traffic per unknown destination, with the users last seen on each.
     private var unknownTraffic = DenseCounters()
     /// Distinct users per unknown registrable domain.
     private var unknownUsers = MemberSets()
@@ -152,15 +152,15 @@ package struct DiscoveryAggregator: Sendable {
         }
         if ip >= 0 {
             ipTraffic.add(ip, up: up, down: down, total: total, blocked: blocked, time: time)
-            if user >= 0, ipTraffic.exchangeMark(ip, user) != user { ipUsers.insert(ip, user) }
+            if user >= 0, ipTraffic.noteRecent(ip, user) { ipUsers.insert(ip, user) }
         }
         days.add(DayKey(day: day, app: app).packed, up: up, down: down, total: total, blocked: blocked, time: time)
         if app >= 0 {
             let slot = appCells.add(cell, up: up, down: down, total: total, blocked: blocked, time: time)
-            if ip >= 0, appCells.exchangeMark(slot: slot, ip) != ip { appIPs.insert(app, ip) }
+            if ip >= 0, appCells.noteRecent(slot: slot, ip) { appIPs.insert(app, ip) }
         } else {
             unknownTraffic.add(unknown, up: up, down: down, total: total, blocked: blocked, time: time)
-            if user >= 0, unknownTraffic.exchangeMark(unknown, user) != user {
+            if user >= 0, unknownTraffic.noteRecent(unknown, user) {
                 unknownUsers.insert(domain(ofUnknown: unknown), user)
             }
         }

@@ -30,13 +30,14 @@ package struct DiscoveryReportBuilder: Sendable {
         generatedAt: Timestamp
     ) -> DiscoveryReport {
         var appTraffic: [Int32: TrafficCounters] = [:]
-        var appUsers = DistinctPairCounter()
-        var appIPs = DistinctPairCounter()
-        var userApps = DistinctPairCounter()
-        var ipApps = DistinctPairCounter()
+        var appUsers = UniquePairCounter()
+        var appIPs = UniquePairCounter()
+        var userApps = UniquePairCounter()
+        var ipApps = UniquePairCounter()
         var categoryOf: [Int32: Int32] = [:]
         var categoryIDs: [String: Int32] = [:]
         var categoryUsers = DistinctPairCounter()
+        // Cells, member-set pairs and (day, app) entries are each distinct: only category users need a seen set.
         aggregator.forEachAppCell { key, counters in
             appTraffic[key.app, default: TrafficCounters()].add(counters)
             if key.user >= 0 {
@@ -64,10 +65,10 @@ package struct DiscoveryReportBuilder: Sendable {
         aggregator.forEachUser { userTraffic[$0] = $1 }
         var ipTraffic: [Int32: TrafficCounters] = [:]
         aggregator.forEachSourceIP { ipTraffic[$0] = $1 }
-        var ipUsers = DistinctPairCounter()
+        var ipUsers = UniquePairCounter()
         aggregator.forEachSourceIPUser { ipUsers.add($0, $1) }
         var dayTraffic: [Int32: TrafficCounters] = [:]
-        var dayApps = DistinctPairCounter()
+        var dayApps = UniquePairCounter()
         var period = TrafficCounters()
         aggregator.forEachDay { key, counters in
             period.add(counters)

@@ -124,7 +124,8 @@ package struct AddressInterner: Sendable {
         while true {
             let id = slots[i]
             if id < 0 { break }
-            if values[Int(id)] == value { return id }
+            // Field by field: a cross-module `==` call per probe costs more than the compare.
+            if values[Int(id)].bits == value.bits, values[Int(id)].isIPv4 == value.isIPv4 { return id }
             i = (i + 1) & mask
         }
         let id = Int32(values.count)
