@@ -8,7 +8,7 @@ package import CanopyCore
 /// not this format. A W3C log whose `#Fields:` has none of ProxySG's own fields (`s-action`, `sc-filter-result`,
 /// `x-exception-id`) is rejected as not this format, so that sniffing leaves it to the generic or another vendor's
 /// parser.
-package struct BlueCoatELFFParser: BuiltinLogParser {
+package struct BlueCoatELFFParser: W3CDialectParser {
     package static let descriptor = ParserDescriptor(
         id: "bluecoat.elff",
         product: "Blue Coat / Symantec ProxySG",
@@ -30,11 +30,7 @@ package struct BlueCoatELFFParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
-        W3CExtendedLog.eachLine(of: line, into: &record) { parseLine($0, into: &$1, context: context) }
-    }
-
-    private mutating func parseLine(
+    package mutating func parseLine(
         _ line: Bytes,
         into record: inout TrafficRecord,
         context: ParseContext

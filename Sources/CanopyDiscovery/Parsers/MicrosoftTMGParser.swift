@@ -15,7 +15,7 @@ package import CanopyCore
 /// A tab-separated line before any `#Fields:` is rejected as missing its header, any other as not this format. A W3C
 /// log with none of the TMG-only fields (`s-svcname`, `s-object-source`, `cs-referred`, `sc-authenticated`,
 /// `FilterInfo`, `cs-Network`, `sc-Network`, `s-cache-info`) is rejected as not this format.
-package struct MicrosoftTMGParser: BuiltinLogParser {
+package struct MicrosoftTMGParser: W3CDialectParser {
     package static let descriptor = ParserDescriptor(
         id: "microsoft.tmg",
         product: "Microsoft Forefront TMG / ISA Server",
@@ -43,11 +43,7 @@ package struct MicrosoftTMGParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
-        W3CExtendedLog.eachLine(of: line, into: &record) { parseLine($0, into: &$1, context: context) }
-    }
-
-    private mutating func parseLine(
+    package mutating func parseLine(
         _ line: Bytes,
         into record: inout TrafficRecord,
         context: ParseContext

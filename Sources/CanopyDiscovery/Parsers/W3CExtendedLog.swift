@@ -1,4 +1,4 @@
-import CanopyCore
+package import CanopyCore
 
 /// The W3C Extended Log File Format engine, shared by `w3c.extended`, `bluecoat.elff`, `microsoft.tmg` and (with a
 /// built-in column list) `bluecoat.syslog`.
@@ -448,5 +448,18 @@ struct W3CExtendedLog {
             second: s,
             millisecond: ms
         )
+    }
+}
+
+/// A parser for a W3C extended log dialect (generic W3C, Blue Coat ELFF, Forefront TMG): it reads one line at a
+/// time with a ``W3CExtendedLog``; a descriptor sample of several lines (`#Fields:`, then data) is fed line by line.
+package protocol W3CDialectParser: BuiltinLogParser {
+    /// Parses one line (a directive or data) into `record`.
+    mutating func parseLine(_ line: Bytes, into record: inout TrafficRecord, context: ParseContext) -> LineOutcome
+}
+
+extension W3CDialectParser {
+    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
+        W3CExtendedLog.eachLine(of: line, into: &record) { parseLine($0, into: &$1, context: context) }
     }
 }

@@ -8,7 +8,7 @@ package import CanopyCore
 /// up, `bytes` total), `cs(User-Agent)`, and the destination: the URL's host, `cs-host`, `r-host`/`r-ip`/`r-port`
 /// (a proxy's remote server) or, in a web server's own log, `s-ip`/`s-port`/`s-dns`. The format has no standard
 /// allow/block field, so no action is set. Data before any `#Fields:` is rejected as missing its header.
-package struct W3CExtendedParser: BuiltinLogParser {
+package struct W3CExtendedParser: W3CDialectParser {
     package static let descriptor = ParserDescriptor(
         id: "w3c.extended",
         product: "W3C Extended Log File Format (IIS and other servers and proxies)",
@@ -32,11 +32,7 @@ package struct W3CExtendedParser: BuiltinLogParser {
 
     package init() {}
 
-    package mutating func parse(_ line: Bytes, context: ParseContext, into record: inout TrafficRecord) -> LineOutcome {
-        W3CExtendedLog.eachLine(of: line, into: &record) { parseLine($0, into: &$1, context: context) }
-    }
-
-    private mutating func parseLine(
+    package mutating func parseLine(
         _ line: Bytes,
         into record: inout TrafficRecord,
         context: ParseContext
