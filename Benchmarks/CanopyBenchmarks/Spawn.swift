@@ -10,6 +10,15 @@ struct Measurement {
     var userSeconds: Double
     var peakMemoryKB: Int
     var exitStatus: Int32
+
+    /// The fastest of several runs of one command, with the largest peak memory seen in any of them.
+    static func best(_ runs: [Measurement]) -> Measurement {
+        guard var best = runs.min(by: { $0.seconds < $1.seconds }) else {
+            return Measurement(seconds: 0, userSeconds: 0, peakMemoryKB: 0, exitStatus: -1)
+        }
+        best.peakMemoryKB = runs.map(\.peakMemoryKB).max() ?? best.peakMemoryKB
+        return best
+    }
 }
 
 enum Spawn {

@@ -79,13 +79,11 @@ extension UnsafeBufferPointer where Element == UInt8 {
 
     /// The first index of `needle` at or after `from`.
 
+    @inline(__always)
     package func index(of needle: UInt8, from: Int = 0) -> Int? {
-        var i = from
-        while i < count {
-            if self[i] == needle { return i }
-            i += 1
-        }
-        return nil
+        guard from < count else { return nil }
+        let i = WordScan.firstIndex(of: needle, in: self, from: from)
+        return i < count ? i : nil
     }
 
     /// The first index of `needle` at or after `from`, found with libc's vectorized `memchr`: for long spans (a

@@ -29,7 +29,8 @@ package enum UnknownDestination: Hashable, Sendable, CustomStringConvertible {
 /// Per-record cost is kept to two hash probes ((app, user) and (day, app)) and one cached host lookup; users, source
 /// IPs and unknown destinations are dense ids indexing arrays, and each member set is only touched when the pair
 /// is not one of the last two seen for its key (an (app, user) cell remembers its last two source IPs, a source IP
-/// its last two users). The (app, user) entry is prefetched while the small tables are updated.
+/// its last two users). The (app, user) entry is prefetched when a record arrives and counted 16 records later
+/// (``DeferredUpdates``), so that its cache miss overlaps others: ``finish()`` counts the last ones.
 ///
 /// (The (day, app, user, IP) grain of DESIGN.md §3.1 is the store's, for `canopy serve`; a snapshot report does
 /// not need it.) Aggregators filled on several cores merge exactly.
@@ -66,6 +67,8 @@ package struct DiscoveryAggregator: Sendable {
 
     package let matcher: AppMatcher
     private var appCells = CounterTable()
+    /// (app, user) updates whose entries are being prefetched; applied by ``finish()`` at the latest.
+    private var deferred = DeferredUpdates()
     /// Distinct source IPs per app.
     private var appIPs = MemberSets()
     private var days = CounterTable(capacity: 64)
@@ -142,8 +145,7 @@ package struct DiscoveryAggregator: Sendable {
         // Records without a time go to day -1.
         let day = record.time.map { Int32(truncatingIfNeeded: $0.dayNumber) } ?? -1
         let user = record.user.map { users.id($0) } ?? Self.none
-        // The (app, user) table outgrows the cache: start loading its entry now, update the small tables while
-        // it arrives, then count the cell.
+        // The (app, user) table outgrows the cache: start loading the entry now, count it later (``deferred``).
         let cell = CellKey(app: app, user: user).packed
         if app >= 0 { appCells.prefetch(cell) }
         let ip = record.sourceIP.map { sourceIPs.id($0) } ?? Self.none
@@ -156,8 +158,17 @@ package struct DiscoveryAggregator: Sendable {
         }
         days.add(DayKey(day: day, app: app).packed, up: up, down: down, total: total, blocked: blocked, time: time)
         if app >= 0 {
-            let slot = appCells.add(cell, up: up, down: down, total: total, blocked: blocked, time: time)
-            if ip >= 0, appCells.noteRecent(slot: slot, ip) { appIPs.insert(app, ip) }
+            let update = DeferredUpdates.Update(
+                key: cell,
+                app: app,
+                ip: ip,
+                up: up,
+                down: down,
+                total: total,
+                time: time ?? .min,
+                blocked: blocked
+            )
+            if let ready = deferred.push(update) { apply(ready) }
         } else {
             unknownTraffic.add(unknown, up: up, down: down, total: total, blocked: blocked, time: time)
             if user >= 0, unknownTraffic.noteRecent(unknown, user) {
@@ -174,6 +185,23 @@ package struct DiscoveryAggregator: Sendable {
             )
         }
     }
+
+    /// Counts a deferred (app, user) update.
+    @inline(__always)
+    private mutating func apply(_ u: DeferredUpdates.Update) {
+        let time = u.time == .min ? nil : u.time
+        let slot = appCells.add(u.key, up: u.up, down: u.down, total: u.total, blocked: u.blocked, time: time)
+        if u.ip >= 0, appCells.noteRecent(slot: slot, u.ip) { appIPs.insert(u.app, u.ip) }
+    }
+
+    /// Applies the updates still waiting for their cache lines. Call it when the last record was added; the
+    /// report builder and ``merge(_:)`` call it too (on a copy, if the caller did not).
+    package mutating func finish() {
+        for update in deferred.drain() { apply(update) }
+    }
+
+    /// Whether every added record is counted (``finish()`` ran since the last ``add(_:)``).
+    package var isFinished: Bool { deferred.count == 0 }
 
     /// The catalog app of a host, ``HostMemo/localName``, or its unknown destination id (``HostMemo/unknown(_:)``).
     @inline(__always)
@@ -230,11 +258,15 @@ package struct DiscoveryAggregator: Sendable {
         return unknownDomainOf[Int(id)]
     }
 
-    /// Calls `body` for every distinct (app, source IP) pair.
-    package func forEachAppSourceIP(_ body: (Int32, Int32) -> Void) { appIPs.forEachPair(body) }
+    /// Calls `body` for every distinct (app, source IP) pair (after ``finish()``).
+    package func forEachAppSourceIP(_ body: (Int32, Int32) -> Void) {
+        precondition(isFinished, "finish() the aggregator before reading it")
+        appIPs.forEachPair(body)
+    }
 
-    /// Calls `body` for every (app, user) aggregate.
+    /// Calls `body` for every (app, user) aggregate (after ``finish()``).
     package func forEachAppCell(_ body: (CellKey, TrafficCounters) -> Void) {
+        precondition(isFinished, "finish() the aggregator before reading it")
         appCells.forEachEntry { body(CellKey(packed: $0), $1) }
     }
 
@@ -262,6 +294,9 @@ package struct DiscoveryAggregator: Sendable {
 
     /// Adds everything another aggregator (same catalog) collected.
     package mutating func merge(_ other: DiscoveryAggregator) {
+        var other = other
+        other.finish()
+        finish()
         let userMap = other.users.values.map { users.id($0) }
         let ipMap = other.sourceIPs.values.map { sourceIPs.id($0) }
         let unknownMap = other.unknownDestinations.map { unknownID($0) }

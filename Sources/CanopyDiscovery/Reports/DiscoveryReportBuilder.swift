@@ -29,6 +29,8 @@ package struct DiscoveryReportBuilder: Sendable {
         sources: [DiscoveryReport.Source],
         generatedAt: Timestamp
     ) -> DiscoveryReport {
+        var aggregator = aggregator
+        aggregator.finish()  // A no-op (and no copy) when the caller finished it.
         var appTraffic: [Int32: TrafficCounters] = [:]
         var appUsers = UniquePairCounter()
         var appIPs = UniquePairCounter()
