@@ -214,12 +214,20 @@ package struct DiscoveryRunner: Sendable {
         var offset = 0
         var merged = result.aggregator
         result.aggregator = DiscoveryAggregator(matcher: matcher)
-        let collected = outputs.withLock { $0 }
+        // Take the parts out of the mutex and drop each once merged: peak memory is the parts, not parts + copy.
+        var collected = outputs.withLock { all in
+            defer { all = [:] }
+            return all
+        }
         for part in 0..<parts {
-            guard let (aggregator, stats, lines) = collected[part] else { continue }
+            guard let (aggregator, stats, lines) = collected.removeValue(forKey: part) else { continue }
             statistics.merge(stats.shiftingLines(by: offset))
             offset += lines
-            merged.merge(aggregator)
+            if merged.isEmpty {
+                merged = aggregator
+            } else {
+                merged.merge(aggregator)
+            }
         }
         result.aggregator = merged
         result.sources.append(

@@ -99,6 +99,9 @@ package struct DiscoveryAggregator: Sendable {
     /// Traffic to private, loopback and link-local destinations (not apps).
     package private(set) var privateTraffic = TrafficCounters()
 
+    /// Records added or merged.
+    private var records = 0
+
     /// Interned id for "no user" and "no source IP".
     package static let none: Int32 = -1
     /// The ``DayKey/app`` of all unknown destinations of a day.
@@ -111,6 +114,7 @@ package struct DiscoveryAggregator: Sendable {
     /// Adds one record.
     @inline(__always)
     package mutating func add(_ record: TrafficRecord) {
+        records += 1
         let up = record.bytesUp ?? 0
         let down = record.bytesDown ?? 0
         let total = record.totalBytes
@@ -199,6 +203,9 @@ package struct DiscoveryAggregator: Sendable {
     package mutating func finish() {
         for update in deferred.drain() { apply(update) }
     }
+
+    /// Whether no record was added or merged yet.
+    package var isEmpty: Bool { records == 0 }
 
     /// Whether every added record is counted (``finish()`` ran since the last ``add(_:)``).
     package var isFinished: Bool { deferred.count == 0 }
@@ -297,6 +304,7 @@ package struct DiscoveryAggregator: Sendable {
         var other = other
         other.finish()
         finish()
+        records += other.records
         let userMap = other.users.values.map { users.id($0) }
         let ipMap = other.sourceIPs.values.map { sourceIPs.id($0) }
         let unknownMap = other.unknownDestinations.map { unknownID($0) }

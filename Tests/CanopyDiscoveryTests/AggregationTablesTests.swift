@@ -1,0 +1,107 @@
+import CanopyCore
+import CanopyDiscovery
+import CanopyTesting
+import Testing
+
+/// The aggregation tables behind the snapshot report: exact whatever the order, the density or the deferral.
+@Suite struct AggregationTablesTests {
+    /// SplitMix64: a small deterministic generator, so that failures reproduce.
+    struct Generator {
+        var state: UInt64
+
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    @Test func memberSetsHoldExactlyThePairsInsertedSparseOrDense() {
+        var random = Generator(state: 7)
+        var sets = MemberSets()
+        var reference: [Int32: Set<Int32>] = [:]
+        for _ in 0..<20_000 {
+            let key = Int32(random.below(50))
+            // Keys below 10 see most of 300 members (they become bitsets); the others a few far-apart ids.
+            let member = Int32(key < 10 ? random.below(300) : random.below(5) * 997)
+            sets.insert(key, member)
+            reference[key, default: []].insert(member)
+        }
+        for (key, members) in reference { #expect(sets.count(key) == members.count) }
+        var seen: [Int32: Set<Int32>] = [:]
+        var pairs = 0
+        sets.forEachPair { key, member in
+            seen[key, default: []].insert(member)
+            pairs += 1
+        }
+        #expect(seen == reference)
+        #expect(pairs == reference.values.map(\.count).reduce(0, +))
+        #expect(sets.count(999) == 0)
+    }
+
+    /// Records over the test catalog: apps, unknown and private destinations, users (some absent), source IPs
+    /// (users roam between two), three days, some blocked.
+    static func records(_ count: Int) -> [TrafficRecord] {
+        let hosts = [
+            "www.dropbox.com", "dl.dropboxapi.com", "teams.microsoft.com", "www.microsoft.com", "x.new-saas.io",
+            "cdn.other-site.net", "intranet",
+        ]
+        var random = Generator(state: 42)
+        return (0..<count).map { i in
+            var r = TrafficRecord()
+            r.time = Timestamp(secondsSinceEpoch: 1_700_000_000 + Int64(i) * 60 + Int64(random.below(3)))
+            let user = random.below(40)
+            r.user = random.below(10) == 0 ? nil : "user\(user)"
+            r.sourceIP = IPAddress(ipv4: 0x0A00_0000 | UInt32(random.below(10) == 0 ? random.below(60) : user))
+            if random.below(20) == 0 {
+                r.destinationIP = IPAddress(ipv4: 0xC633_6400 | UInt32(random.below(200)))
+            } else {
+                r.destinationHost = hosts[random.below(hosts.count)]
+            }
+            r.bytesUp = Int64(random.below(2_000))
+            r.bytesDown = Int64(random.below(200_000))
+            r.action = random.below(50) == 0 ? .blocked : .allowed
+            return r
+        }
+    }
+
+    @Test func theReportDoesNotDependOnRecordOrderOrOnWhenDeferredCellsAreCounted() {
+        let catalog = TestCatalog.small()
+        let matcher = AppMatcher(catalog: catalog)
+        let records = Self.records(5_000)
+        var inOrder = DiscoveryAggregator(matcher: matcher)
+        var shuffled = DiscoveryAggregator(matcher: matcher)
+        var finishedEachTime = DiscoveryAggregator(matcher: matcher)
+        var random = Generator(state: 3)
+        var order = Array(records.indices)
+        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, random.below(i + 1)) }
+        for r in records {
+            inOrder.add(r)
+            finishedEachTime.add(r)
+            finishedEachTime.finish()
+        }
+        for i in order { shuffled.add(records[i]) }
+        #expect(!inOrder.isFinished)  // The last cells wait for their cache lines…
+        shuffled.finish()
+        #expect(shuffled.isFinished)
+        let builder = DiscoveryReportBuilder(
+            catalog: catalog,
+            settings: DiscoverySettings(),
+            scorer: RiskScorer(catalog: catalog, settings: ScoringSettings(), currentYear: 2026)
+        )
+        let t = Timestamp(secondsSinceEpoch: 0)
+        // …and the builder counts them (on its own copy) when the caller did not.
+        let reference = builder.build(inOrder, sources: [], generatedAt: t)
+        // Every record is counted once: on a day (apps and unknown destinations) or as private traffic.
+        let perDay = reference.days.map(\.traffic.transactions).reduce(0, +)
+        #expect(perDay + reference.privateTraffic.transactions == 5_000)
+        #expect(reference.totals.transactions == reference.apps.map(\.traffic.transactions).reduce(0, +))
+        #expect(builder.build(shuffled, sources: [], generatedAt: t) == reference)
+        #expect(builder.build(finishedEachTime, sources: [], generatedAt: t) == reference)
+        #expect(reference.apps.contains { $0.id == "dropbox" && $0.users > 30 && $0.sourceIPs > 30 })
+    }
+}
