@@ -1,20 +1,8 @@
+import CanopyCore
+
 /// A realistic traffic mix: Zipf-distributed SaaS hosts (with subdomains), unknown and private destinations,
 /// thousands of users and source IPs, a week of time, heavy-tailed byte counts, some blocks.
 struct Workload {
-    /// A small, fast, seedable generator (SplitMix64), so every run generates the same file.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    }
-
     static let saasHosts = [
         "www.dropbox.com", "content.dropboxapi.com", "app.slack.com", "files.slack.com", "outlook.office365.com",
         "login.microsoftonline.com", "teams.microsoft.com", "graph.microsoft.com", "onedrive.live.com",
@@ -36,7 +24,7 @@ struct Workload {
         "acme.okta.com", "gitlab.com", "hub.docker.com", "registry.npmjs.org", "pypi.org", "stackoverflow.com",
     ]
 
-    var random: Random
+    var random: SplitMix64
     let users: [String]
     let clientIPs: [String]
     let start: Int64 = 1_767_225_600  // 2026-01-01T00:00:00Z
@@ -46,7 +34,7 @@ struct Workload {
     let total: Int
 
     init(seed: UInt64, total: Int) {
-        random = Random(state: seed)
+        random = SplitMix64(seed: seed)
         self.total = max(1, total)
         users = (0..<2000).map { "user\($0)" }
         clientIPs = (0..<1500).map { "10.\(1 + $0 / 250).\($0 % 250 / 10).\($0 % 10 + 10)" }

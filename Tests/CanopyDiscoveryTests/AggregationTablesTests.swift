@@ -5,23 +5,8 @@ import Testing
 
 /// The aggregation tables behind the snapshot report: exact whatever the order, the density or the deferral.
 @Suite struct AggregationTablesTests {
-    /// SplitMix64: a small deterministic generator, so that failures reproduce.
-    struct Generator {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     @Test func memberSetsHoldExactlyThePairsInsertedSparseOrDense() {
-        var random = Generator(state: 7)
+        var random = SplitMix64(seed: 7)
         var sets = MemberSets()
         var reference: [Int32: Set<Int32>] = [:]
         for _ in 0..<20_000 {
@@ -50,7 +35,7 @@ import Testing
             "www.dropbox.com", "dl.dropboxapi.com", "teams.microsoft.com", "www.microsoft.com", "x.new-saas.io",
             "cdn.other-site.net", "intranet",
         ]
-        var random = Generator(state: 42)
+        var random = SplitMix64(seed: 42)
         return (0..<count).map { i in
             var r = TrafficRecord()
             r.time = Timestamp(secondsSinceEpoch: 1_700_000_000 + Int64(i) * 60 + Int64(random.below(3)))
@@ -76,7 +61,7 @@ import Testing
         var inOrder = DiscoveryAggregator(matcher: matcher)
         var shuffled = DiscoveryAggregator(matcher: matcher)
         var finishedEachTime = DiscoveryAggregator(matcher: matcher)
-        var random = Generator(state: 3)
+        var random = SplitMix64(seed: 3)
         var order = Array(records.indices)
         for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, random.below(i + 1)) }
         for r in records {
