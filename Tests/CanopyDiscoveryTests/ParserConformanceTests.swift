@@ -105,6 +105,38 @@ import Testing
         }
     }
 
+    /// The production path (one specialized loop per chunk, with the line end and binary check found in one pass)
+    /// gives the same records and the same statistics as parsing line by line, also with binary lines, a CR before
+    /// LF and lines cut across chunks.
+    @Test(arguments: parserIDs)
+    func theChunkLoopMatchesLineByLineParsing(id: String) throws {
+        let type = try #require(BuiltinParsers.named(id))
+        var data = try Self.bytes(id, "valid.log") + Self.bytes(id, "malformed.log")
+        data += Array("binary \u{01}\u{02} line\nvalid-looking\ttab\r\n\u{00}\n\n   \nlast without newline".utf8)
+        let reference = ParserRun.run(type, data: data)
+        // Line by line: the splitter's events, each parsed on its own.
+        var lineByLine = ParsingSession(parser: type.init(), context: ParseContext(), source: "fixture")
+        var lineSplitter = LineSplitter()
+        data.withUnsafeBufferPointer { all in lineSplitter.feed(all) { _ = lineByLine.consume($0) } }
+        lineSplitter.finish { _ = lineByLine.consume($0) }
+        for chunkSize in [1, 5, 8, 13, 1 << 20] {
+            var session = ParsingSession(parser: type.init(), context: ParseContext(), source: "fixture")
+            var splitter = LineSplitter()
+            var records: [TrafficRecord] = []
+            data.withUnsafeBufferPointer { all in
+                var start = 0
+                while start < all.count {
+                    let end = min(all.count, start + chunkSize)
+                    session.consume(chunk: all.sub(start..<end), splitter: &splitter) { records.append($0) }
+                    start = end
+                }
+            }
+            splitter.finish { event in session.consume(event) { records.append($0) } }
+            #expect(records == reference.records.map(\.record), "\(id): chunks of \(chunkSize) bytes")
+            #expect(session.statistics == lineByLine.statistics, "\(id): statistics, chunks of \(chunkSize) bytes")
+        }
+    }
+
     @Test(arguments: parserIDs)
     func sampleLineParses(id: String) throws {
         var parser = try #require(BuiltinParsers.named(id)).init()
