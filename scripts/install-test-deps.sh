@@ -3,12 +3,14 @@
 # squid: the real proxy of the interop test and the `squid -k parse` check of generated ACLs.
 # bind9-utils: named-checkzone, the check of the generated DNS RPZ zone.
 # zlib1g-dev: zlib headers for streaming .gz input.
+# postgresql: the server behind the store conformance suite's PostgreSQL backend (a throw-away cluster per run).
 set -euo pipefail
 need=()
 command -v squid >/dev/null 2>&1 || [ -x /usr/sbin/squid ] || need+=(squid)
 command -v named-checkzone >/dev/null 2>&1 || need+=(bind9-utils)
 [ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing: ${need[*]}"

@@ -1,0 +1,319 @@
+import Foundation
+package import Logging
+package import PostgresNIO
+
+/// The store for several nodes: PostgreSQL through a PostgresNIO connection pool, migrated from
+/// ``Schema/postgres`` under an advisory lock so that nodes starting together apply each migration once.
+package final class PostgresStore: Store {
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+
+    /// A key for `pg_advisory_xact_lock` that only Canopy's migrations take.
+    private static let migrationLock: Int64 = 0x4361_6E6F_7079_4D67
+
+    /// Connects a pool to `configuration` (the pool runs until ``shutdown()``).
+    package init(configuration: PostgresClient.Configuration, logger: Logger = Logger(label: "canopy.store")) {
+        client = PostgresClient(configuration: configuration)
+        runner = Task { [client] in await client.run() }
+        self.logger = logger
+    }
+
+    /// Closes the pool's connections.
+    package func shutdown() async {
+        runner.cancel()
+        _ = await runner.value
+    }
+
+    package func migrate() async throws {
+        try await run("migrate") {
+            for migration in Schema.postgres {
+                try await client.withTransaction(logger: logger) { connection in
+                    // Under the lock, so that nodes starting together do not race on the bookkeeping table either.
+                    try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
+                    try await connection.query(
+                        """
+                        CREATE TABLE IF NOT EXISTS canopy_migrations (id TEXT PRIMARY KEY, seq BIGSERIAL,
+                            applied_at BIGINT NOT NULL)
+                        """,
+                        logger: logger
+                    )
+                    let done = try await connection.query(
+                        "SELECT 1 FROM canopy_migrations WHERE id = \(migration.id)",
+                        logger: logger
+                    )
+                    for try await _ in done { return }
+                    for statement in migration.statements {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    let now = Int64(Date().timeIntervalSince1970 * 1000)
+                    try await connection.query(
+                        "INSERT INTO canopy_migrations (id, applied_at) VALUES (\(migration.id), \(now))",
+                        logger: logger
+                    )
+                }
+            }
+        }
+    }
+
+    package func appliedMigrations() async throws -> [String] {
+        try await run("read migrations") {
+            var ids: [String] = []
+            let rows = try await client.query("SELECT id FROM canopy_migrations ORDER BY seq", logger: logger)
+            for try await id in rows.decode(String.self) { ids.append(id) }
+            return ids
+        }
+    }
+
+    // MARK: Settings
+
+    package func setting(_ key: String) async throws -> String? {
+        try await run("read setting") {
+            let rows = try await client.query("SELECT value FROM settings WHERE key = \(key)", logger: logger)
+            for try await value in rows.decode(String.self) { return value }
+            return nil
+        }
+    }
+
+    package func setSetting(_ key: String, to value: String?) async throws {
+        try await run("write setting") {
+            if let value {
+                try await client.query(
+                    """
+                    INSERT INTO settings (key, value) VALUES (\(key), \(value))
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                    """,
+                    logger: logger
+                )
+            } else {
+                try await client.query("DELETE FROM settings WHERE key = \(key)", logger: logger)
+            }
+        }
+    }
+
+    // MARK: App tags
+
+    package func appTags() async throws -> [String: Set<String>] {
+        try await run("read tags") {
+            var tags: [String: Set<String>] = [:]
+            let rows = try await client.query("SELECT app, tag FROM app_tags", logger: logger)
+            for try await (app, tag) in rows.decode((String, String).self) { tags[app, default: []].insert(tag) }
+            return tags
+        }
+    }
+
+    package func addTag(_ tag: String, to app: String) async throws -> Bool {
+        try await run("add tag") {
+            let rows = try await client.query(
+                "INSERT INTO app_tags (app, tag) VALUES (\(app), \(tag)) ON CONFLICT DO NOTHING RETURNING 1",
+                logger: logger
+            )
+            for try await _ in rows { return true }
+            return false
+        }
+    }
+
+    package func removeTag(_ tag: String, from app: String) async throws -> Bool {
+        try await run("remove tag") {
+            let rows = try await client.query(
+                "DELETE FROM app_tags WHERE app = \(app) AND tag = \(tag) RETURNING 1",
+                logger: logger
+            )
+            for try await _ in rows { return true }
+            return false
+        }
+    }
+
+    // MARK: Audit log
+
+    package func appendAudit(_ e: AuditEntry) async throws -> Int64 {
+        try await run("append audit") {
+            let rows = try await client.query(
+                """
+                INSERT INTO audit_log (time, actor, action, target, detail, source_ip)
+                VALUES (\(e.time), \(e.actor), \(e.action), \(e.target), \(e.detail), \(e.sourceIP)) RETURNING id
+                """,
+                logger: logger
+            )
+            for try await id in rows.decode(Int64.self) { return id }
+            throw StoreError("append audit", "no id returned")
+        }
+    }
+
+    package func auditEntries(before: Int64?, limit: Int) async throws -> [StoredAuditEntry] {
+        try await run("read audit") {
+            let rows = try await client.query(
+                """
+                SELECT id, time, actor, action, target, detail, source_ip FROM audit_log
+                WHERE id < \(before ?? Int64.max) ORDER BY id DESC LIMIT \(Int64(max(0, limit)))
+                """,
+                logger: logger
+            )
+            var out: [StoredAuditEntry] = []
+            for try await (id, time, actor, action, target, detail, ip) in rows.decode(
+                (Int64, Int64, String, String, String, String, String?).self
+            ) {
+                out.append(
+                    StoredAuditEntry(
+                        id: id,
+                        entry: AuditEntry(
+                            time: time,
+                            actor: actor,
+                            action: action,
+                            target: target,
+                            detail: detail,
+                            sourceIP: ip
+                        )
+                    )
+                )
+            }
+            return out
+        }
+    }
+
+    // MARK: Cloud Discovery
+
+    package func addDiscovery(_ rows: [DiscoveryRow]) async throws {
+        guard !rows.isEmpty else { return }
+        try await run("add discovery") {
+            // One round trip a batch: the rows travel as arrays and are unnested server-side. Rows with the same key
+            // in one batch are summed first, since one INSERT … ON CONFLICT cannot touch a row twice.
+            var merged: [DiscoveryKey: DiscoveryRow] = [:]
+            for r in rows {
+                let key = DiscoveryKey(day: r.day, app: r.app, user: r.user, sourceIP: r.sourceIP)
+                if var m = merged[key] {
+                    m.bytesUp &+= r.bytesUp
+                    m.bytesDown &+= r.bytesDown
+                    m.bytesTotal &+= r.bytesTotal
+                    m.transactions &+= r.transactions
+                    m.blocked &+= r.blocked
+                    m.firstSeen = min(m.firstSeen, r.firstSeen)
+                    m.lastSeen = max(m.lastSeen, r.lastSeen)
+                    merged[key] = m
+                } else {
+                    merged[key] = r
+                }
+            }
+            let batch = Array(merged.values)
+            try await client.query(
+                """
+                INSERT INTO discovery_traffic (day, app, user_name, source_ip, bytes_up, bytes_down, bytes_total,
+                    transactions, blocked, first_seen, last_seen)
+                SELECT * FROM UNNEST(\(batch.map(\.day))::integer[], \(batch.map(\.app))::text[],
+                    \(batch.map(\.user))::text[], \(batch.map(\.sourceIP))::text[], \(batch.map(\.bytesUp))::bigint[],
+                    \(batch.map(\.bytesDown))::bigint[], \(batch.map(\.bytesTotal))::bigint[],
+                    \(batch.map(\.transactions))::bigint[], \(batch.map(\.blocked))::bigint[],
+                    \(batch.map(\.firstSeen))::bigint[], \(batch.map(\.lastSeen))::bigint[])
+                ON CONFLICT (day, app, user_name, source_ip) DO UPDATE SET
+                    bytes_up = discovery_traffic.bytes_up + excluded.bytes_up,
+                    bytes_down = discovery_traffic.bytes_down + excluded.bytes_down,
+                    bytes_total = discovery_traffic.bytes_total + excluded.bytes_total,
+                    transactions = discovery_traffic.transactions + excluded.transactions,
+                    blocked = discovery_traffic.blocked + excluded.blocked,
+                    first_seen = LEAST(discovery_traffic.first_seen, excluded.first_seen),
+                    last_seen = GREATEST(discovery_traffic.last_seen, excluded.last_seen)
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    package func discoveryByApp(days: ClosedRange<Int32>) async throws -> [AppUsageSummary] {
+        try await run("read discovery") {
+            let rows = try await client.query(
+                """
+                SELECT app, SUM(bytes_up)::bigint, SUM(bytes_down)::bigint, SUM(bytes_total)::bigint AS total,
+                    SUM(transactions)::bigint, SUM(blocked)::bigint,
+                    COUNT(DISTINCT NULLIF(user_name, '')), COUNT(DISTINCT NULLIF(source_ip, '')),
+                    MIN(first_seen), MAX(last_seen)
+                FROM discovery_traffic WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound)
+                GROUP BY app ORDER BY total DESC, app
+                """,
+                logger: logger
+            )
+            var out: [AppUsageSummary] = []
+            for try await (app, up, down, total, tx, blocked, users, ips, first, last) in rows.decode(
+                (String, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self
+            ) {
+                out.append(
+                    AppUsageSummary(
+                        app: app,
+                        bytesUp: up,
+                        bytesDown: down,
+                        bytesTotal: total,
+                        transactions: tx,
+                        blocked: blocked,
+                        users: Int(users),
+                        sourceIPs: Int(ips),
+                        firstSeen: first,
+                        lastSeen: last
+                    )
+                )
+            }
+            return out
+        }
+    }
+
+    package func deleteDiscovery(before day: Int32?) async throws -> Int {
+        try await run("delete discovery") {
+            let rows =
+                if let day {
+                    try await client.query(
+                        "WITH d AS (DELETE FROM discovery_traffic WHERE day < \(day) RETURNING 1) SELECT COUNT(*) FROM d",
+                        logger: logger
+                    )
+                } else {
+                    try await client.query(
+                        "WITH d AS (DELETE FROM discovery_traffic RETURNING 1) SELECT COUNT(*) FROM d",
+                        logger: logger
+                    )
+                }
+            for try await count in rows.decode(Int64.self) { return Int(count) }
+            return 0
+        }
+    }
+
+    private struct DiscoveryKey: Hashable {
+        var day: Int32
+        var app: String
+        var user: String
+        var sourceIP: String
+    }
+
+    /// Runs `body`, naming the operation in errors (PostgreSQL's own message, never the bound values).
+    @discardableResult
+    private func run<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        try await StoreError.naming(operation, describe: Self.describe, body)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError { return error.serverInfo?[.message] ?? "\(error.code)" }
+        return "\(type(of: error))"
+    }
+}
+
+extension PostgresStore {
+    /// A connection for administrative statements outside any Canopy schema (creating or dropping a database):
+    /// for setup tools and tests.
+    package final class Admin: Sendable {
+        private let client: PostgresClient
+        private let runner: Task<Void, Never>
+
+        package init(configuration: PostgresClient.Configuration) {
+            client = PostgresClient(configuration: configuration)
+            runner = Task { [client] in await client.run() }
+        }
+
+        /// Runs one statement given as trusted SQL text (never built from user input).
+        package func execute(_ sql: String) async throws {
+            try await StoreError.naming("admin statement", describe: PostgresStore.describe) {
+                try await client.query(PostgresQuery(unsafeSQL: sql))
+            }
+        }
+
+        package func shutdown() async {
+            runner.cancel()
+            _ = await runner.value
+        }
+    }
+}

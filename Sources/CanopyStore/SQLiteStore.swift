@@ -1,0 +1,231 @@
+import GRDB
+
+/// The embedded default store: one SQLite database in WAL mode through a GRDB `DatabasePool` (concurrent readers,
+/// one writer), migrated with GRDB's migrator from ``Schema/sqlite``.
+package final class SQLiteStore: Store {
+    private let pool: DatabasePool
+
+    /// Opens (creating it if needed) the database at `path`.
+    package init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError("open \(path)", "\(error)")
+        }
+    }
+
+    private var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for migration in Schema.sqlite {
+            migrator.registerMigration(migration.id) { db in
+                for statement in migration.statements { try db.execute(sql: statement) }
+            }
+        }
+        return migrator
+    }
+
+    package func migrate() async throws {
+        try await run("migrate") { [migrator, pool] in try migrator.migrate(pool) }
+    }
+
+    package func appliedMigrations() async throws -> [String] {
+        try await run("read migrations") { [migrator, pool] in
+            try await pool.read { try migrator.appliedMigrations($0) }
+        }
+    }
+
+    // MARK: Settings
+
+    package func setting(_ key: String) async throws -> String? {
+        try await run("read setting") { [pool] in
+            try await pool.read {
+                try String.fetchOne($0, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key])
+            }
+        }
+    }
+
+    package func setSetting(_ key: String, to value: String?) async throws {
+        try await run("write setting") { [pool] in
+            try await pool.write { db in
+                if let value {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO settings (key, value) VALUES (?, ?)
+                            ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                            """,
+                        arguments: [key, value]
+                    )
+                } else {
+                    try db.execute(sql: "DELETE FROM settings WHERE key = ?", arguments: [key])
+                }
+            }
+        }
+    }
+
+    // MARK: App tags
+
+    package func appTags() async throws -> [String: Set<String>] {
+        try await run("read tags") { [pool] in
+            try await pool.read { db in
+                var tags: [String: Set<String>] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT app, tag FROM app_tags") {
+                    tags[row["app"] as String, default: []].insert(row["tag"])
+                }
+                return tags
+            }
+        }
+    }
+
+    package func addTag(_ tag: String, to app: String) async throws -> Bool {
+        try await run("add tag") { [pool] in
+            try await pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO app_tags (app, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    arguments: [app, tag]
+                )
+                return db.changesCount > 0
+            }
+        }
+    }
+
+    package func removeTag(_ tag: String, from app: String) async throws -> Bool {
+        try await run("remove tag") { [pool] in
+            try await pool.write { db in
+                try db.execute(sql: "DELETE FROM app_tags WHERE app = ? AND tag = ?", arguments: [app, tag])
+                return db.changesCount > 0
+            }
+        }
+    }
+
+    // MARK: Audit log
+
+    package func appendAudit(_ e: AuditEntry) async throws -> Int64 {
+        try await run("append audit") { [pool] in
+            try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO audit_log (time, actor, action, target, detail, source_ip)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [e.time, e.actor, e.action, e.target, e.detail, e.sourceIP]
+                )
+                return db.lastInsertedRowID
+            }
+        }
+    }
+
+    package func auditEntries(before: Int64?, limit: Int) async throws -> [StoredAuditEntry] {
+        try await run("read audit") { [pool] in
+            try await pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, time, actor, action, target, detail, source_ip FROM audit_log
+                        WHERE id < ? ORDER BY id DESC LIMIT ?
+                        """,
+                    arguments: [before ?? Int64.max, max(0, limit)]
+                ).map { row in
+                    StoredAuditEntry(
+                        id: row["id"],
+                        entry: AuditEntry(
+                            time: row["time"],
+                            actor: row["actor"],
+                            action: row["action"],
+                            target: row["target"],
+                            detail: row["detail"],
+                            sourceIP: row["source_ip"]
+                        )
+                    )
+                }
+            }
+        }
+    }
+
+    // MARK: Cloud Discovery
+
+    package func addDiscovery(_ rows: [DiscoveryRow]) async throws {
+        guard !rows.isEmpty else { return }
+        try await run("add discovery") { [pool] in
+            try await pool.write { db in
+                let statement = try db.makeStatement(
+                    sql: """
+                        INSERT INTO discovery_traffic (day, app, user_name, source_ip, bytes_up, bytes_down,
+                            bytes_total, transactions, blocked, first_seen, last_seen)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (day, app, user_name, source_ip) DO UPDATE SET
+                            bytes_up = bytes_up + excluded.bytes_up,
+                            bytes_down = bytes_down + excluded.bytes_down,
+                            bytes_total = bytes_total + excluded.bytes_total,
+                            transactions = transactions + excluded.transactions,
+                            blocked = blocked + excluded.blocked,
+                            first_seen = min(first_seen, excluded.first_seen),
+                            last_seen = max(last_seen, excluded.last_seen)
+                        """
+                )
+                for r in rows {
+                    try statement.execute(arguments: [
+                        r.day, r.app, r.user, r.sourceIP, r.bytesUp, r.bytesDown, r.bytesTotal, r.transactions,
+                        r.blocked, r.firstSeen, r.lastSeen,
+                    ])
+                }
+            }
+        }
+    }
+
+    package func discoveryByApp(days: ClosedRange<Int32>) async throws -> [AppUsageSummary] {
+        try await run("read discovery") { [pool] in
+            try await pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT app, SUM(bytes_up) AS up, SUM(bytes_down) AS down, SUM(bytes_total) AS total,
+                            SUM(transactions) AS tx, SUM(blocked) AS blocked,
+                            COUNT(DISTINCT NULLIF(user_name, '')) AS users,
+                            COUNT(DISTINCT NULLIF(source_ip, '')) AS ips,
+                            MIN(first_seen) AS first, MAX(last_seen) AS last
+                        FROM discovery_traffic WHERE day BETWEEN ? AND ?
+                        GROUP BY app ORDER BY total DESC, app
+                        """,
+                    arguments: [days.lowerBound, days.upperBound]
+                ).map { row in
+                    AppUsageSummary(
+                        app: row["app"],
+                        bytesUp: row["up"],
+                        bytesDown: row["down"],
+                        bytesTotal: row["total"],
+                        transactions: row["tx"],
+                        blocked: row["blocked"],
+                        users: row["users"],
+                        sourceIPs: row["ips"],
+                        firstSeen: row["first"],
+                        lastSeen: row["last"]
+                    )
+                }
+            }
+        }
+    }
+
+    package func deleteDiscovery(before day: Int32?) async throws -> Int {
+        try await run("delete discovery") { [pool] in
+            try await pool.write { db in
+                if let day {
+                    try db.execute(sql: "DELETE FROM discovery_traffic WHERE day < ?", arguments: [day])
+                } else {
+                    try db.execute(sql: "DELETE FROM discovery_traffic")
+                }
+                return db.changesCount
+            }
+        }
+    }
+
+    /// Runs `body`, naming the operation in errors.
+    @discardableResult
+    private func run<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        try await StoreError.naming(operation, describe: { "\($0)" }, body)
+    }
+}

@@ -1,0 +1,56 @@
+/// Where `canopy serve` keeps everything: settings, app tags, the audit log and Cloud Discovery aggregates.
+///
+/// Two backends implement it — ``SQLiteStore`` (GRDB, the embedded default) and ``PostgresStore`` (PostgresNIO, for
+/// several nodes) — and one conformance suite (Tests/CanopyStoreTests) runs against both, so they behave alike.
+/// Every schema change is a new frozen migration (``Migration``); an applied migration is never edited.
+package protocol Store: Sendable {
+    /// Applies, in order and each in its own transaction, the migrations not applied yet. Safe to call on every
+    /// start and from several processes at once.
+    func migrate() async throws
+
+    /// The ids of the applied migrations, in the order they were applied.
+    func appliedMigrations() async throws -> [String]
+
+    // MARK: Settings
+
+    /// The value stored under `key`, or nil.
+    func setting(_ key: String) async throws -> String?
+
+    /// Stores `value` under `key`; nil removes the key.
+    func setSetting(_ key: String, to value: String?) async throws
+
+    // MARK: App tags
+
+    /// Every tagged app with its tags (`sanctioned`, `unsanctioned` or custom tags).
+    func appTags() async throws -> [String: Set<String>]
+
+    /// Tags `app`; false when it already had the tag.
+    @discardableResult
+    func addTag(_ tag: String, to app: String) async throws -> Bool
+
+    /// Removes a tag; false when the app did not have it.
+    @discardableResult
+    func removeTag(_ tag: String, from app: String) async throws -> Bool
+
+    // MARK: Audit log
+
+    /// Appends an entry and returns its id (ids grow with every entry).
+    @discardableResult
+    func appendAudit(_ entry: AuditEntry) async throws -> Int64
+
+    /// Entries newest first: those with an id below `before` (all when nil), at most `limit`.
+    func auditEntries(before: Int64?, limit: Int) async throws -> [StoredAuditEntry]
+
+    // MARK: Cloud Discovery
+
+    /// Adds traffic to the (day, app, user, source IP) aggregates: counters add up, first/last seen widen.
+    func addDiscovery(_ rows: [DiscoveryRow]) async throws
+
+    /// Traffic per app over `days` (days since the epoch), with distinct users and source IPs; most bytes first.
+    func discoveryByApp(days: ClosedRange<Int32>) async throws -> [AppUsageSummary]
+
+    /// Deletes the discovery aggregates of days before `day` (retention), or all of them when nil; returns how
+    /// many aggregates were deleted.
+    @discardableResult
+    func deleteDiscovery(before day: Int32?) async throws -> Int
+}

@@ -1,0 +1,178 @@
+import CanopyStore
+import Testing
+
+/// One suite, every backend: what a `Store` must do, whichever database is behind it.
+@Suite struct StoreConformanceTests {
+    @Test(arguments: Backend.available)
+    func migrationsApplyOnceInOrderAndAgainDoNothing(_ backend: Backend) async throws {
+        try await withStore(backend, migrated: false) { store, reopen in
+            try await store.migrate()
+            try await store.migrate()
+            let ids = (backend == .sqlite ? Schema.sqlite : Schema.postgres).map(\.id)
+            #expect(try await store.appliedMigrations() == ids)
+            // Another process (a second node) starting on the same database finds nothing to do.
+            let second = try await reopen()
+            try await second.migrate()
+            #expect(try await second.appliedMigrations() == ids)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func twoNodesMigratingAtOnceApplyEachMigrationOnce(_ backend: Backend) async throws {
+        try await withStore(backend, migrated: false) { store, reopen in
+            let other = try await reopen()
+            async let a: Void = store.migrate()
+            async let b: Void = other.migrate()
+            _ = try await (a, b)
+            let ids = (backend == .sqlite ? Schema.sqlite : Schema.postgres).map(\.id)
+            #expect(try await store.appliedMigrations() == ids)
+            #expect(try await other.appliedMigrations() == ids)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func settingsAreStoredReplacedAndRemoved(_ backend: Backend) async throws {
+        try await withStore(backend) { store, reopen in
+            #expect(try await store.setting("retention.discovery.days") == nil)
+            try await store.setSetting("retention.discovery.days", to: "90")
+            try await store.setSetting("retention.discovery.days", to: "30")
+            try await store.setSetting("note", to: "naïve “quotes” ' and 🐘")
+            #expect(try await store.setting("retention.discovery.days") == "30")
+            #expect(try await reopen().setting("note") == "naïve “quotes” ' and 🐘")
+            try await store.setSetting("retention.discovery.days", to: nil)
+            #expect(try await store.setting("retention.discovery.days") == nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func appTagsAreSetsPerApp(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            let first = try await store.addTag("sanctioned", to: "dropbox")
+            let again = try await store.addTag("sanctioned", to: "dropbox")
+            #expect(first && !again)
+            _ = try await store.addTag("finance-approved", to: "dropbox")
+            _ = try await store.addTag("unsanctioned", to: "wetransfer")
+            #expect(
+                try await store.appTags() == [
+                    "dropbox": ["sanctioned", "finance-approved"], "wetransfer": ["unsanctioned"],
+                ]
+            )
+            let removed = try await store.removeTag("sanctioned", from: "dropbox")
+            let removedAgain = try await store.removeTag("sanctioned", from: "dropbox")
+            #expect(removed && !removedAgain)
+            #expect(try await store.appTags()["dropbox"] == ["finance-approved"])
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func theAuditLogPagesNewestFirstWithoutGapsOrRepeats(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            var ids: [Int64] = []
+            for i in 0..<25 {
+                let entry = AuditEntry(
+                    time: 1_700_000_000_000 + Int64(i),
+                    actor: "admin\(i % 3)",
+                    action: "app.sanction",
+                    target: "app-\(i)",
+                    detail: "<script>\(i)</script>",
+                    sourceIP: i % 2 == 0 ? "192.0.2.\(i)" : nil
+                )
+                ids.append(try await store.appendAudit(entry))
+            }
+            #expect(ids == ids.sorted() && Set(ids).count == 25)
+            var pages: [[StoredAuditEntry]] = []
+            var cursor: Int64?
+            repeat {
+                let page = try await store.auditEntries(before: cursor, limit: 10)
+                if page.isEmpty { break }
+                pages.append(page)
+                cursor = page.last?.id
+            } while true
+            #expect(pages.map(\.count) == [10, 10, 5])
+            let all = pages.flatMap { $0 }
+            #expect(all.map(\.id) == ids.reversed())
+            #expect(all.last?.entry.target == "app-0" && all.last?.entry.sourceIP == "192.0.2.0")
+            #expect(all[0].entry.sourceIP == "192.0.2.24" && all[0].entry.detail == "<script>24</script>")
+            #expect(all[1].entry.sourceIP == nil && all[1].entry.actor == "admin2")
+            #expect(try await store.auditEntries(before: nil, limit: 0).isEmpty)
+        }
+    }
+
+    static func row(
+        _ day: Int32,
+        _ app: String,
+        _ user: String,
+        _ ip: String,
+        bytes: Int64,
+        at time: Int64
+    ) -> DiscoveryRow {
+        DiscoveryRow(
+            day: day,
+            app: app,
+            user: user,
+            sourceIP: ip,
+            bytesUp: bytes / 4,
+            bytesDown: bytes - bytes / 4,
+            bytesTotal: bytes,
+            transactions: 1,
+            blocked: bytes == 0 ? 1 : 0,
+            firstSeen: time,
+            lastSeen: time
+        )
+    }
+
+    @Test(arguments: Backend.available)
+    func discoveryAggregatesAddUpPerDayAppUserAndIP(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            // The same key twice in one batch and again in a later batch; an empty user and IP are not counted as
+            // distinct users or IPs.
+            try await store.addDiscovery([
+                Self.row(20_000, "dropbox", "alice", "10.0.0.1", bytes: 100, at: 5_000),
+                Self.row(20_000, "dropbox", "alice", "10.0.0.1", bytes: 300, at: 1_000),
+                Self.row(20_000, "dropbox", "bob", "10.0.0.2", bytes: 0, at: 3_000),
+                Self.row(20_001, "dropbox", "", "", bytes: 50, at: 9_000),
+                Self.row(20_001, "slack", "alice", "10.0.0.1", bytes: 1_000, at: 8_000),
+                Self.row(19_000, "slack", "carol", "10.0.0.3", bytes: 7, at: 10),
+            ])
+            try await store.addDiscovery([Self.row(20_000, "dropbox", "alice", "10.0.0.1", bytes: 600, at: 7_000)])
+            try await store.addDiscovery([])
+            let summary = try await store.discoveryByApp(days: 20_000...20_001)
+            #expect(summary.map(\.app) == ["dropbox", "slack"])
+            let dropbox = try #require(summary.first)
+            #expect(dropbox.bytesTotal == 1_050 && dropbox.transactions == 5 && dropbox.blocked == 1)
+            #expect(dropbox.bytesUp + dropbox.bytesDown == dropbox.bytesTotal)
+            #expect(dropbox.users == 2 && dropbox.sourceIPs == 2)
+            #expect(dropbox.firstSeen == 1_000 && dropbox.lastSeen == 9_000)
+            #expect(try await store.discoveryByApp(days: 19_000...19_000).map(\.users) == [1])
+            #expect(try await store.discoveryByApp(days: 30_000...30_001).isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func retentionDeletesDaysBeforeACutoffAndEverythingOnRequest(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            try await store.addDiscovery(
+                (0..<10).map { Self.row(20_000 + Int32($0), "dropbox", "u\($0)", "10.0.0.\($0)", bytes: 1, at: 0) }
+            )
+            #expect(try await store.deleteDiscovery(before: 20_004) == 4)
+            #expect(try await store.deleteDiscovery(before: 20_004) == 0)
+            #expect(try await store.discoveryByApp(days: 0...Int32.max).first?.transactions == 6)
+            #expect(try await store.deleteDiscovery(before: nil) == 6)
+            #expect(try await store.discoveryByApp(days: 0...Int32.max).isEmpty)
+        }
+    }
+
+    /// Migrations are frozen: a released migration never changes. This pins each one's text; a schema change is a
+    /// new migration appended to the list (and a new line here).
+    @Test func migrationsAreFrozen() {
+        func fingerprint(_ m: Migration) -> String {
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325
+            for b in (m.id + "\u{0}" + m.statements.joined(separator: "\u{0}")).utf8 {
+                h = (h ^ UInt64(b)) &* 0x100_0000_01B3
+            }
+            return String(h, radix: 16)
+        }
+        #expect(Schema.sqlite.map(fingerprint) == ["cab38562224e28e6"])
+        #expect(Schema.postgres.map(fingerprint) == ["7b93a77aa6832b25"])
+    }
+}
