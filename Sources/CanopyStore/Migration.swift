@@ -17,7 +17,8 @@ package struct Migration: Sendable, Hashable {
 /// - `app_tags(app, tag)`: sanctioned, unsanctioned and custom tags of catalog apps;
 /// - `audit_log(id, time, actor, action, target, detail, source_ip)`: every admin action;
 /// - `discovery_traffic(day, app, user_name, source_ip, …)`: Cloud Discovery at the (day, app, user, source IP)
-///   grain, keyed by day first so that retention deletes a range of the key.
+///   grain, keyed by day first so that retention deletes a range of the key;
+/// - `admins(name, password_hash, role, must_change_password, created_at)` (v2): local admin accounts.
 package enum Schema {
     /// SQLite (through GRDB's migrator).
     package static let sqlite: [Migration] = [
@@ -38,7 +39,16 @@ package enum Schema {
                 PRIMARY KEY (day, app, user_name, source_ip)) WITHOUT ROWID
                 """,
             ]
-        )
+        ),
+        Migration(
+            id: "v2-admins",
+            statements: [
+                """
+                CREATE TABLE admins (name TEXT PRIMARY KEY NOT NULL, password_hash TEXT NOT NULL, role TEXT NOT NULL, \
+                must_change_password INTEGER NOT NULL, created_at INTEGER NOT NULL) WITHOUT ROWID
+                """
+            ]
+        ),
     ]
 
     /// PostgreSQL.
@@ -60,6 +70,15 @@ package enum Schema {
                 PRIMARY KEY (day, app, user_name, source_ip))
                 """,
             ]
-        )
+        ),
+        Migration(
+            id: "v2-admins",
+            statements: [
+                """
+                CREATE TABLE admins (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL, \
+                must_change_password BOOLEAN NOT NULL, created_at BIGINT NOT NULL)
+                """
+            ]
+        ),
     ]
 }

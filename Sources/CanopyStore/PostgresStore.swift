@@ -171,6 +171,52 @@ package final class PostgresStore: Store {
         }
     }
 
+    // MARK: Admins
+
+    package func adminCount() async throws -> Int {
+        try await run("count admins") {
+            let rows = try await client.query("SELECT COUNT(*) FROM admins", logger: logger)
+            for try await count in rows.decode(Int64.self) { return Int(count) }
+            return 0
+        }
+    }
+
+    package func admin(named name: String) async throws -> AdminAccount? {
+        try await run("read admin") {
+            let rows = try await client.query(
+                "SELECT name, password_hash, role, must_change_password, created_at FROM admins WHERE name = \(name)",
+                logger: logger
+            )
+            for try await (name, hash, role, mustChange, created) in rows.decode(
+                (String, String, String, Bool, Int64).self
+            ) {
+                return AdminAccount(
+                    name: name,
+                    passwordHash: hash,
+                    role: role,
+                    mustChangePassword: mustChange,
+                    createdAt: created
+                )
+            }
+            return nil
+        }
+    }
+
+    package func createAdmin(_ a: AdminAccount) async throws -> Bool {
+        try await run("create admin") {
+            let rows = try await client.query(
+                """
+                INSERT INTO admins (name, password_hash, role, must_change_password, created_at)
+                VALUES (\(a.name), \(a.passwordHash), \(a.role), \(a.mustChangePassword), \(a.createdAt))
+                ON CONFLICT (name) DO NOTHING RETURNING 1
+                """,
+                logger: logger
+            )
+            for try await _ in rows { return true }
+            return false
+        }
+    }
+
     // MARK: Cloud Discovery
 
     package func addDiscovery(_ rows: [DiscoveryRow]) async throws {

@@ -146,6 +146,50 @@ package final class SQLiteStore: Store {
         }
     }
 
+    // MARK: Admins
+
+    package func adminCount() async throws -> Int {
+        try await run("count admins") {
+            try await pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM admins") ?? 0 }
+        }
+    }
+
+    package func admin(named name: String) async throws -> AdminAccount? {
+        try await run("read admin") {
+            try await pool.read { db in
+                try Row.fetchOne(
+                    db,
+                    sql:
+                        "SELECT name, password_hash, role, must_change_password, created_at FROM admins WHERE name = ?",
+                    arguments: [name]
+                ).map { row in
+                    AdminAccount(
+                        name: row["name"],
+                        passwordHash: row["password_hash"],
+                        role: row["role"],
+                        mustChangePassword: row["must_change_password"],
+                        createdAt: row["created_at"]
+                    )
+                }
+            }
+        }
+    }
+
+    package func createAdmin(_ a: AdminAccount) async throws -> Bool {
+        try await run("create admin") {
+            try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO admins (name, password_hash, role, must_change_password, created_at)
+                        VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING
+                        """,
+                    arguments: [a.name, a.passwordHash, a.role, a.mustChangePassword, a.createdAt]
+                )
+                return db.changesCount > 0
+            }
+        }
+    }
+
     // MARK: Cloud Discovery
 
     package func addDiscovery(_ rows: [DiscoveryRow]) async throws {

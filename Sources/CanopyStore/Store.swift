@@ -41,6 +41,18 @@ package protocol Store: Sendable {
     /// Entries newest first: those with an id below `before` (all when nil), at most `limit`.
     func auditEntries(before: Int64?, limit: Int) async throws -> [StoredAuditEntry]
 
+    // MARK: Admins
+
+    /// The number of admin accounts.
+    func adminCount() async throws -> Int
+
+    /// The admin with this name, or nil.
+    func admin(named name: String) async throws -> AdminAccount?
+
+    /// Creates an account; false when the name is taken (nothing changes then).
+    @discardableResult
+    func createAdmin(_ admin: AdminAccount) async throws -> Bool
+
     // MARK: Cloud Discovery
 
     /// Adds traffic to the (day, app, user, source IP) aggregates: counters add up, first/last seen widen.

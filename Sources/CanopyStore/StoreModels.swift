@@ -119,6 +119,26 @@ package struct AppUsageSummary: Sendable, Hashable {
     }
 }
 
+/// A local admin account. The password is kept only as a slow hash (bcrypt), never in clear.
+package struct AdminAccount: Sendable, Hashable {
+    package var name: String
+    package var passwordHash: String
+    /// The role's id (`global-admin`, `security-admin`, `security-operator`, `security-reader`, `compliance-admin`).
+    package var role: String
+    /// Whether the password was generated (the first admin's one-time password) and must be changed at sign-in.
+    package var mustChangePassword: Bool
+    /// Milliseconds since the epoch.
+    package var createdAt: Int64
+
+    package init(name: String, passwordHash: String, role: String, mustChangePassword: Bool, createdAt: Int64) {
+        self.name = name
+        self.passwordHash = passwordHash
+        self.role = role
+        self.mustChangePassword = mustChangePassword
+        self.createdAt = createdAt
+    }
+}
+
 /// A store failure with what it was doing; never carries secrets or row contents.
 package struct StoreError: Error, CustomStringConvertible, Sendable {
     package var operation: String

@@ -14,12 +14,14 @@ struct Canopy: AsyncParsableCommand {
               canopy discover formats
               canopy catalog show dropbox
               canopy catalog unsanction mega && canopy blocklist --format squid
+              canopy serve                       # the server (so far: data directory, first admin, /healthz)
 
             Every command that prints a report or a list takes --output table|json.
             """,
         version: "0.1.0",
         subcommands: [
             DiscoverCommand.self, CatalogCommand.self, BlocklistCommand.self, DeanonymizeCommand.self, DocsCommand.self,
+            ServeCommand.self,
         ]
     )
 }

@@ -98,6 +98,28 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.available)
+    func adminAccountsAreCreatedOncePerName(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            #expect(try await store.adminCount() == 0)
+            #expect(try await store.admin(named: "admin") == nil)
+            let account = AdminAccount(
+                name: "admin",
+                passwordHash: "$2b$12$abcdefghijklmnopqrstuv",
+                role: "global-admin",
+                mustChangePassword: true,
+                createdAt: 1_700_000_000_000
+            )
+            let created = try await store.createAdmin(account)
+            var other = account
+            other.passwordHash = "different"
+            let createdAgain = try await store.createAdmin(other)
+            #expect(created && !createdAgain)
+            #expect(try await store.admin(named: "admin") == account)
+            #expect(try await store.adminCount() == 1)
+        }
+    }
+
     static func row(
         _ day: Int32,
         _ app: String,
@@ -172,7 +194,7 @@ import Testing
             }
             return String(h, radix: 16)
         }
-        #expect(Schema.sqlite.map(fingerprint) == ["cab38562224e28e6"])
-        #expect(Schema.postgres.map(fingerprint) == ["7b93a77aa6832b25"])
+        #expect(Schema.sqlite.map(fingerprint) == ["cab38562224e28e6", "3f60b6234df21599"])
+        #expect(Schema.postgres.map(fingerprint) == ["7b93a77aa6832b25", "f28d97e955f4fb71"])
     }
 }

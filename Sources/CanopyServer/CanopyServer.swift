@@ -1,0 +1,75 @@
+package import CanopyStore
+import Foundation
+package import Hummingbird
+package import Logging
+
+/// `canopy serve`: opens the data directory and the store, makes sure there is an admin, and serves HTTP.
+package struct CanopyServer: Sendable {
+    package struct Options: Sendable {
+        package var dataDirectory: String
+        package var host: String
+        package var port: Int
+
+        package init(dataDirectory: String = "canopy-data", host: String = "127.0.0.1", port: Int = 8080) {
+            self.dataDirectory = dataDirectory
+            self.host = host
+            self.port = port
+        }
+    }
+
+    /// What start-up did, for the operator.
+    package struct Startup: Sendable {
+        package var dataDirectory: String
+        package var createdMasterKey: Bool
+        /// The first admin's one-time password, when the admin was created by this start.
+        package var firstAdminPassword: String?
+    }
+
+    package let options: Options
+    package let store: any Store
+    package let startup: Startup
+
+    /// Prepares the data directory, the master key, the SQLite store (migrated) and the first admin.
+    package static func prepare(_ options: Options) async throws -> CanopyServer {
+        let directory = try DataDirectory(path: options.dataDirectory)
+        let (_, createdKey) = try directory.masterKey()
+        try directory.ensurePrivateDatabaseFile()
+        let store = try SQLiteStore(path: directory.databasePath)
+        try await store.migrate()
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let password = try await FirstAdmin.ensure(in: store, now: now)
+        return CanopyServer(
+            options: options,
+            store: store,
+            startup: Startup(dataDirectory: directory.path, createdMasterKey: createdKey, firstAdminPassword: password)
+        )
+    }
+
+    /// The routes (so far: `/healthz`).
+    package func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        let store = self.store
+        router.get("/healthz") { _, _ -> Response in
+            // Ready when the store answers a read.
+            let healthy = (try? await store.adminCount()) != nil
+            let body = healthy ? #"{"status":"ok"}"# : #"{"status":"unavailable","reason":"store"}"#
+            return Response(
+                status: healthy ? .ok : .serviceUnavailable,
+                headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: body))
+            )
+        }
+        return router
+    }
+
+    /// Serves until SIGINT or SIGTERM; `onRunning` gets the bound port (useful with port 0).
+    package func run(logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = Application(
+            router: router(),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "canopy"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+        try await app.runService()
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import CanopyServer
+import Foundation
+import Logging
+
+/// `canopy serve`: the long-running server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Canopy server.",
+        discussion: """
+            Starts with zero configuration: creates the data directory with an SQLite database (WAL) and a master \
+            key for secrets, and on first start an admin named "admin" whose one-time password is printed once \
+            (it is stored only as a bcrypt hash and must be changed at first sign-in). SIGINT or SIGTERM stops \
+            the server gracefully.
+
+              canopy serve                                  # ./canopy-data, http://127.0.0.1:8080
+              canopy serve --data /var/lib/canopy --host 0.0.0.0 --port 8443
+
+            This version serves GET /healthz; the API and the portal come next (docs/store.md, issue 3).
+            """
+    )
+
+    @Option(help: "The data directory (created with mode 0700 if missing).")
+    var data: String = "canopy-data"
+
+    @Option(help: "The address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0: any free port, printed at start).")
+    var port: Int = 8080
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+    }
+
+    func run() async throws {
+        let server: CanopyServer
+        do {
+            server = try await CanopyServer.prepare(.init(dataDirectory: data, host: host, port: port))
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let startup = server.startup
+        if startup.createdMasterKey { Self.say("canopy: created \(startup.dataDirectory) with a new master key") }
+        if let password = startup.firstAdminPassword {
+            // Printed once, to the operator's terminal — never logged.
+            Self.say(
+                """
+                canopy: first start: admin account "admin" created.
+                canopy: one-time password: \(password)
+                canopy: it is shown only now and must be changed at first sign-in.
+                """
+            )
+        }
+        var logger = Logger(label: "canopy")
+        logger.logLevel = .notice
+        let host = self.host
+        try await server.run(logger: logger) { port in
+            Self.say("canopy: listening on http://\(host):\(port)")
+        }
+    }
+
+    /// Writes a line to standard output at once (unbuffered even into a pipe, so supervisors and tests see it).
+    private static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// `canopy serve` as an operator runs it: a real process, its output, HTTP on loopback, and a graceful stop.
+@Suite struct ServeCommandTests {
+    /// Reads the process's standard output until a line matching `predicate`, for at most `timeout` seconds.
+    final class OutputReader: @unchecked Sendable {
+        private let lock = NSLock()
+        private var text = ""
+
+        init(_ pipe: Pipe) {
+            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                let data = handle.availableData
+                guard let self, !data.isEmpty else { return }
+                self.lock.withLock { self.text += String(decoding: data, as: UTF8.self) }
+            }
+        }
+
+        var all: String { lock.withLock { text } }
+
+        func waitFor(_ needle: String, timeout: TimeInterval = 30) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if all.contains(needle) { return true }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            return false
+        }
+    }
+
+    @Test func servePrintsTheOneTimePasswordOnceAnswersHealthzAndStopsOnSIGTERM() throws {
+        let binary = CommandLineTests.binary
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "no canopy binary at \(binary)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("canopy-serve-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+
+        func start() throws -> (Process, OutputReader) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["serve", "--data", dir.path + "/data", "--port", "0"]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = out
+            let reader = OutputReader(out)
+            try process.run()
+            return (process, reader)
+        }
+
+        let (first, output) = try start()
+        defer { if first.isRunning { first.terminate() } }
+        #expect(output.waitFor("listening on http://127.0.0.1:"), "\(output.all)")
+        let text = output.all
+        #expect(text.contains("one-time password: "))
+        let port = try #require(
+            text.split(separator: "\n").first { $0.contains("listening on") }?.split(separator: ":").last
+        )
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-s", "-o", "-", "-w", " %{http_code}", "http://127.0.0.1:\(port)/healthz"]
+        let curlOut = Pipe()
+        curl.standardOutput = curlOut
+        try curl.run()
+        curl.waitUntilExit()
+        let answer = String(decoding: curlOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(answer == #"{"status":"ok"} 200"#)
+        first.terminate()  // SIGTERM
+        first.waitUntilExit()
+        #expect(first.terminationReason == .exit && first.terminationStatus == 0, "\(output.all)")
+
+        // A second start: same data directory, no new password.
+        let (second, again) = try start()
+        defer { if second.isRunning { second.terminate() } }
+        #expect(again.waitFor("listening on"), "\(again.all)")
+        #expect(!again.all.contains("one-time password"))
+        second.terminate()
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 0)
+    }
+}
