@@ -64,9 +64,15 @@ package struct CanopyServer: Sendable {
 
     /// Serves until SIGINT or SIGTERM; `onRunning` gets the bound port (useful with port 0).
     package func run(logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let retention = RetentionService(
+            store: store,
+            clock: { Int64(Date().timeIntervalSince1970 * 1000) },
+            logger: logger
+        )
         let app = Application(
             router: router(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "canopy"),
+            services: [retention],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )

@@ -1,0 +1,113 @@
+package import CanopyStore
+package import Logging
+import ServiceLifecycle
+
+/// How long data is kept, from the store's settings (`retention.discovery.days`), with the reference product's
+/// defaults. (Activities 180, alerts 180 and the governance log 120 days apply to the tables that come with them.)
+package struct RetentionPolicy: Sendable, Equatable {
+    package var discoveryDays: Int
+
+    package static let defaultDiscoveryDays = 90
+    package static let discoveryKey = "retention.discovery.days"
+
+    package init(discoveryDays: Int = defaultDiscoveryDays) { self.discoveryDays = discoveryDays }
+
+    /// The policy in `store`: a missing or invalid value (not a whole number of days from 1 to 3,650) is the default.
+    package static func current(in store: any Store) async throws -> RetentionPolicy {
+        let value = try await store.setting(discoveryKey).flatMap(Int.init)
+        guard let days = value, (1...3_650).contains(days) else { return RetentionPolicy() }
+        return RetentionPolicy(discoveryDays: days)
+    }
+}
+
+/// Deleting old data, and all discovery data on request; each deletion that removes something is audited.
+package enum Retention {
+    private static let msPerDay: Int64 = 86_400_000
+
+    /// Deletes discovery aggregates older than the policy allows, as of `now` (ms since the epoch).
+    ///
+    /// - Returns: the number of aggregates deleted.
+    @discardableResult
+    package static func apply(to store: any Store, now: Int64) async throws -> Int {
+        let policy = try await RetentionPolicy.current(in: store)
+        let today = Int32(now / msPerDay)
+        let cutoff = today - Int32(policy.discoveryDays) + 1  // Keep `discoveryDays` days, today included.
+        let deleted = try await store.deleteDiscovery(before: cutoff)
+        if deleted > 0 {
+            try await store.appendAudit(
+                AuditEntry(
+                    time: now,
+                    actor: "system",
+                    action: "retention.discovery",
+                    target: "discovery",
+                    detail:
+                        "deleted \(deleted) aggregates of days before day \(cutoff) (kept \(policy.discoveryDays) days)",
+                    sourceIP: nil
+                )
+            )
+        }
+        return deleted
+    }
+
+    /// Deletes every discovery aggregate at an admin's request and audits who asked, from where.
+    @discardableResult
+    package static func deleteAllDiscovery(
+        in store: any Store,
+        by actor: String,
+        from sourceIP: String?,
+        now: Int64
+    )
+        async throws -> Int
+    {
+        let deleted = try await store.deleteDiscovery(before: nil)
+        try await store.appendAudit(
+            AuditEntry(
+                time: now,
+                actor: actor,
+                action: "discovery.delete-all",
+                target: "discovery",
+                detail: "deleted \(deleted) aggregates",
+                sourceIP: sourceIP
+            )
+        )
+        return deleted
+    }
+}
+
+/// Runs ``Retention/apply(to:now:)`` at start and then every `interval`, until graceful shutdown.
+package struct RetentionService: Service {
+    let store: any Store
+    let interval: Duration
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+
+    package init(
+        store: any Store,
+        interval: Duration = .seconds(86_400),
+        clock: @escaping @Sendable () -> Int64,
+        logger: Logger
+    ) {
+        self.store = store
+        self.interval = interval
+        self.clock = clock
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        while !Task.isCancelled {
+            do {
+                let deleted = try await Retention.apply(to: store, now: clock())
+                if deleted > 0 {
+                    logger.notice("retention deleted old discovery aggregates", metadata: ["count": "\(deleted)"])
+                }
+            } catch {
+                logger.error("retention failed", metadata: ["error": "\(error)"])
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return  // Shutting down.
+            }
+        }
+    }
+}

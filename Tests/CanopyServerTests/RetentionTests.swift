@@ -1,0 +1,103 @@
+import CanopyServer
+import CanopyStore
+import Foundation
+import Logging
+import Testing
+
+/// Retention: old discovery data goes on schedule, all of it on request, and both are audited.
+@Suite struct RetentionTests {
+    static let day: Int64 = 86_400_000
+    static let today: Int32 = 20_500
+    static let now = Int64(today) * day + 3_600_000
+
+    func withStore(_ body: (any Store) async throws -> Void) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("canopy-retention-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SQLiteStore(path: dir.path + "/canopy.sqlite")
+        try await store.migrate()
+        try await body(store)
+    }
+
+    static func rows(daysAgo: [Int32]) -> [DiscoveryRow] {
+        daysAgo.map { ago in
+            DiscoveryRow(
+                day: today - ago,
+                app: "dropbox",
+                user: "u\(ago)",
+                sourceIP: "10.0.0.1",
+                bytesUp: 1,
+                bytesDown: 1,
+                bytesTotal: 2,
+                transactions: 1,
+                blocked: 0,
+                firstSeen: 0,
+                lastSeen: 0
+            )
+        }
+    }
+
+    @Test func thePolicyComesFromSettingsWithTheReferenceDefault() async throws {
+        try await withStore { store in
+            #expect(try await RetentionPolicy.current(in: store).discoveryDays == 90)
+            try await store.setSetting(RetentionPolicy.discoveryKey, to: "30")
+            #expect(try await RetentionPolicy.current(in: store).discoveryDays == 30)
+            for bad in ["0", "-5", "ninety", "99999"] {
+                try await store.setSetting(RetentionPolicy.discoveryKey, to: bad)
+                #expect(try await RetentionPolicy.current(in: store).discoveryDays == 90, "\(bad)")
+            }
+        }
+    }
+
+    @Test func retentionKeepsTheLastNinetyDaysAndAuditsWhatItDeleted() async throws {
+        try await withStore { store in
+            try await store.addDiscovery(Self.rows(daysAgo: [0, 1, 88, 89, 90, 91, 400]))
+            #expect(try await Retention.apply(to: store, now: Self.now) == 3)
+            let left = try await store.discoveryByApp(days: 0...Int32.max)
+            #expect(left.first?.transactions == 4)
+            let audit = try await store.auditEntries(before: nil, limit: 10)
+            #expect(audit.count == 1)
+            #expect(audit.first?.entry.actor == "system" && audit.first?.entry.action == "retention.discovery")
+            // Nothing more to delete: no new audit entry.
+            #expect(try await Retention.apply(to: store, now: Self.now) == 0)
+            #expect(try await store.auditEntries(before: nil, limit: 10).count == 1)
+        }
+    }
+
+    @Test func deletingAllDiscoveryDataIsAuditedWithWhoAndWhere() async throws {
+        try await withStore { store in
+            try await store.addDiscovery(Self.rows(daysAgo: [0, 5, 10]))
+            let deleted = try await Retention.deleteAllDiscovery(
+                in: store,
+                by: "alice",
+                from: "192.0.2.7",
+                now: Self.now
+            )
+            #expect(deleted == 3)
+            #expect(try await store.discoveryByApp(days: 0...Int32.max).isEmpty)
+            let entry = try #require(try await store.auditEntries(before: nil, limit: 1).first?.entry)
+            #expect(entry.actor == "alice" && entry.sourceIP == "192.0.2.7" && entry.action == "discovery.delete-all")
+        }
+    }
+
+    @Test func theServiceRunsAtStartAndStopsWhenCancelled() async throws {
+        try await withStore { store in
+            try await store.addDiscovery(Self.rows(daysAgo: [0, 200]))
+            let service = RetentionService(
+                store: store,
+                interval: .seconds(3_600),
+                clock: { RetentionTests.now },
+                logger: Logger(label: "test")
+            )
+            let task = Task { try await service.run() }
+            var remaining = 2
+            for _ in 0..<200 where remaining > 1 {
+                try await Task.sleep(for: .milliseconds(10))
+                remaining = Int(try await store.discoveryByApp(days: 0...Int32.max).first?.transactions ?? 0)
+            }
+            #expect(remaining == 1)
+            task.cancel()
+            try await task.value
+        }
+    }
+}
