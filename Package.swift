@@ -67,6 +67,7 @@ let package = Package(
                 "CanopyDiscovery",
                 "CanopyCollector",
                 "CanopyServer",
+                "CanopyStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Resources/catalog")],
@@ -97,7 +98,7 @@ let package = Package(
         .target(
             name: "CanopyServer",
             dependencies: [
-                "CanopyCore", "CanopyStore",
+                "CanopyCore", "CanopyStore", "CanopyDiscovery", "CanopyCollector",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
@@ -140,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "CanopyServerTests",
             dependencies: [
-                "CanopyCore", "CanopyStore", "CanopyServer",
+                "CanopyCore", "CanopyStore", "CanopyServer", "CanopyDiscovery", "CanopyCollector", "CanopyTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -151,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "CanopyCollectorTests",
             dependencies: [
-                "CanopyCore", "CanopyDiscovery", "CanopyCollector", "CanopyTesting",
+                "CanopyCore", "CanopyDiscovery", "CanopyCollector", "CanopyTesting", "CanopyStore",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings

@@ -31,7 +31,7 @@ package struct CanopyServer: Sendable {
 
     /// Prepares the data directory, the master key, the SQLite store (migrated) and the first admin.
     package static func prepare(_ options: Options) async throws -> CanopyServer {
-        let directory = try DataDirectory(path: options.dataDirectory)
+        let directory = try ServerDataDirectory(path: options.dataDirectory)
         let (_, createdKey) = try directory.masterKey()
         try directory.ensurePrivateDatabaseFile()
         let store = try SQLiteStore(path: directory.databasePath)

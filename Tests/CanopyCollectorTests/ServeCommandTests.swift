@@ -1,3 +1,5 @@
+import CanopyStore
+import CanopyTesting
 import Foundation
 import Testing
 
@@ -28,16 +30,17 @@ import Testing
         }
     }
 
-    @Test func servePrintsTheOneTimePasswordOnceAnswersHealthzAndStopsOnSIGTERM() throws {
+    @Test func servePrintsTheOneTimePasswordOnceAnswersHealthzLoadsTheDemoAndStopsOnSIGTERM() async throws {
         let binary = CommandLineTests.binary
         try #require(FileManager.default.isExecutableFile(atPath: binary), "no canopy binary at \(binary)")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("canopy-serve-cli-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
 
-        func start() throws -> (Process, OutputReader) {
+        func start(_ extra: [String] = []) throws -> (Process, OutputReader) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["serve", "--data", dir.path + "/data", "--port", "0"]
+            process.currentDirectoryURL = FixturePaths.repositoryRoot
+            process.arguments = ["serve", "--data", dir.path + "/data", "--port", "0"] + extra
             let out = Pipe()
             process.standardOutput = out
             process.standardError = out
@@ -67,13 +70,26 @@ import Testing
         first.waitUntilExit()
         #expect(first.terminationReason == .exit && first.terminationStatus == 0, "\(output.all)")
 
-        // A second start: same data directory, no new password.
-        let (second, again) = try start()
+        // A second start: same data directory, no new password; --demo loads the sample logs, moved to end today.
+        let (second, again) = try start(["--demo"])
         defer { if second.isRunning { second.terminate() } }
         #expect(again.waitFor("listening on"), "\(again.all)")
         #expect(!again.all.contains("one-time password"))
+        #expect(again.all.contains("demo: loaded 30000 records from 3 logs"), "\(again.all)")
         second.terminate()
         second.waitUntilExit()
         #expect(second.terminationStatus == 0)
+        let store = try SQLiteStore(path: dir.path + "/data/canopy.sqlite")
+        let today = Int32(Date().timeIntervalSince1970 / 86_400)
+        let recent = try await store.discoveryByApp(days: (today - 6)...today)
+        #expect(recent.count >= 5, "\(recent.map(\.app))")
+
+        // A third start with --demo does not load the samples twice.
+        let (third, once) = try start(["--demo"])
+        defer { if third.isRunning { third.terminate() } }
+        #expect(once.waitFor("listening on"), "\(once.all)")
+        #expect(once.all.contains("demo: sample logs already loaded"))
+        third.terminate()
+        third.waitUntilExit()
     }
 }

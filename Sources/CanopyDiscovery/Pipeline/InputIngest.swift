@@ -1,7 +1,8 @@
 import CanopyCore
 
 /// Reads one input (a file, an archive member, stdin) chunk by chunk: sniffs its format from the first lines
-/// (unless one was given), then parses every line into the shared aggregator. Constant memory.
+/// (unless one was given), then parses every line into a ``TrafficSink`` (the snapshot report's aggregator, or the
+/// store's). Constant memory.
 package struct InputIngest: Sendable {
     /// The outcome of format detection.
     package enum Detection: Sendable {
@@ -46,7 +47,7 @@ package struct InputIngest: Sendable {
     }
 
     /// Feeds a chunk of the input.
-    package mutating func feed(_ chunk: Bytes, into aggregator: inout DiscoveryAggregator) {
+    package mutating func feed<Sink: TrafficSink>(_ chunk: Bytes, into aggregator: inout Sink) {
         switch state {
         case .sniffing(var chunks, var lines, var bytes):
             chunks.append(Array(chunk))
@@ -68,7 +69,7 @@ package struct InputIngest: Sendable {
     }
 
     /// Ends the input.
-    package mutating func finish(into aggregator: inout DiscoveryAggregator) {
+    package mutating func finish<Sink: TrafficSink>(into aggregator: inout Sink) {
         if case .sniffing(let chunks, _, _) = state {
             state = .failed
             decide(chunks, &aggregator)
@@ -82,7 +83,7 @@ package struct InputIngest: Sendable {
         }
     }
 
-    private mutating func decide(_ chunks: [[UInt8]], _ aggregator: inout DiscoveryAggregator) {
+    private mutating func decide<Sink: TrafficSink>(_ chunks: [[UInt8]], _ aggregator: inout Sink) {
         var sample: [[UInt8]] = []
         var splitter = LineSplitter()
         for chunk in chunks where sample.count < FormatSniffer.sampleLines {

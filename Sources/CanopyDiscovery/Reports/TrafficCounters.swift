@@ -1,3 +1,5 @@
+package import CanopyCore
+
 /// Traffic sums for one group of records.
 package struct TrafficCounters: Sendable, Hashable, Codable {
     /// Bytes the client sent.
@@ -25,6 +27,17 @@ package struct TrafficCounters: Sendable, Hashable, Codable {
             if time < firstSeen { firstSeen = time }
             if time > lastSeen { lastSeen = time }
         }
+    }
+
+    /// Counts one record: its bytes (up, down, total), a transaction, a block, its time.
+    package mutating func add(_ record: TrafficRecord) {
+        add(
+            up: record.bytesUp ?? 0,
+            down: record.bytesDown ?? 0,
+            total: record.totalBytes,
+            blocked: record.action == .blocked,
+            time: record.time?.millisecondsSinceEpoch
+        )
     }
 
     private enum CodingKeys: String, CodingKey {

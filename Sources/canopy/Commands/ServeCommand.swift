@@ -1,5 +1,6 @@
 import ArgumentParser
 import CanopyServer
+import CanopyStore
 import Foundation
 import Logging
 
@@ -16,6 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
 
               canopy serve                                  # ./canopy-data, http://127.0.0.1:8080
               canopy serve --data /var/lib/canopy --host 0.0.0.0 --port 8443
+              canopy serve --demo                           # also loads samples/discovery into the store
 
             This version serves GET /healthz; the API and the portal come next (docs/store.md, issue 3).
             """
@@ -29,6 +31,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "The port to listen on (0: any free port, printed at start).")
     var port: Int = 8080
+
+    @Flag(help: "Load the sample discovery logs (once per data directory), so that there is something to look at.")
+    var demo = false
+
+    @Option(help: "The logs --demo loads.")
+    var demoLogs: String = "samples/discovery"
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -53,12 +61,43 @@ struct ServeCommand: AsyncParsableCommand {
                 """
             )
         }
+        if demo { try await loadDemo(into: server) }
         var logger = Logger(label: "canopy")
         logger.logLevel = .notice
         let host = self.host
         try await server.run(logger: logger) { port in
             Self.say("canopy: listening on http://\(host):\(port)")
         }
+    }
+
+    /// Loads the sample logs into the store the first time `--demo` is given for this data directory.
+    private func loadDemo(into server: CanopyServer) async throws {
+        let marker = "demo.discovery.loaded"
+        if try await server.store.setting(marker) != nil {
+            Self.say("canopy: demo: sample logs already loaded")
+            return
+        }
+        guard FileManager.default.fileExists(atPath: demoLogs) else {
+            throw ValidationError(
+                "--demo: no sample logs at \(demoLogs) (run from the repository, or give --demo-logs)"
+            )
+        }
+        let settings = try DataDirectory(path: data).loadSettings()
+        let catalog = try CatalogResources.load(override: nil, settings: settings)
+        // The samples are old: each log's traffic is moved to end today, so that retention keeps it.
+        let today = Int32(Date().timeIntervalSince1970 / 86_400)
+        let outcome = try await DiscoveryIngest.ingest(
+            paths: [demoLogs],
+            catalog: catalog,
+            store: server.store,
+            endingOn: today
+        )
+        for failure in outcome.failures { Console.error("canopy: demo: \(failure)") }
+        try await server.store.setSetting(marker, to: demoLogs)
+        Self.say(
+            "canopy: demo: loaded \(outcome.records) records from \(outcome.sources.count) logs "
+                + "(\(outcome.aggregates) day × app × user × IP aggregates), moved to end today"
+        )
     }
 
     /// Writes a line to standard output at once (unbuffered even into a pipe, so supervisors and tests see it).

@@ -6,7 +6,7 @@ import Glibc
 /// Created on first start with mode 0700; the master key is 32 random bytes in `master.key`, mode 0600, written
 /// once (never overwritten) and kept outside the database: secrets in the database (connector credentials,
 /// anonymization keys) are encrypted under it, so a copy of the database alone does not reveal them.
-package struct DataDirectory: Sendable {
+package struct ServerDataDirectory: Sendable {
     package let path: String
 
     /// The SQLite database file.

@@ -1,0 +1,108 @@
+import CanopyCollector
+package import CanopyDiscovery
+package import CanopyStore
+
+/// Cloud Discovery into the store: logs (files, directories, .gz, .zip) are parsed like `canopy discover` reads them
+/// and added to the store at the (day, app, user, source IP) grain.
+package enum DiscoveryIngest {
+    /// What one ingestion did.
+    package struct Outcome: Sendable {
+        /// Each input with its format and parse statistics.
+        package var sources: [DiscoveryReport.Source] = []
+        /// Inputs that could not be read or whose format was not recognized, with the reason.
+        package var failures: [String] = []
+        /// Records parsed, and (day, app, user, IP) aggregates added to the store.
+        package var records = 0
+        package var aggregates = 0
+    }
+
+    /// Rows go to the store in batches of this size (one transaction each).
+    static let batchSize = 10_000
+
+    /// Parses `paths` and adds their traffic to `store`.
+    ///
+    /// - Parameters:
+    ///   - paths: files, directories, .gz or .zip archives.
+    ///   - catalog: the app catalog (custom apps included) destinations are matched against.
+    ///   - store: where the aggregates go.
+    ///   - endingOn: for demo data: a day (days since the epoch) to move each input's traffic to, so that its last
+    ///     day is that day (old sample logs would otherwise fall outside retention at once); nil keeps the logged
+    ///     times.
+    ///   - parsers: the formats to detect among.
+    ///   - context: parse settings.
+    /// - Returns: what was read, parsed and stored; unreadable or unrecognized inputs are listed, not thrown.
+    /// - Throws: ``StoreError`` when the store fails.
+    package static func ingest(
+        paths: [String],
+        catalog: AppCatalog,
+        store: any Store,
+        endingOn: Int32? = nil,
+        parsers: [ParserFactory] = BuiltinParsers.factories,
+        context: ParseContext = ParseContext(capturesDetail: false)
+    ) async throws -> Outcome {
+        var outcome = Outcome()
+        let matcher = AppMatcher(catalog: catalog)
+        var inputs: [LogInput] = []
+        for path in paths {
+            do {
+                inputs += try LogInput.expand([path])
+            } catch let error as InputError {
+                outcome.failures.append("\(error.source): \(error.reason)")
+            }
+        }
+        for input in inputs {
+            var grain = GrainAggregator(matcher: matcher)
+            var ingest = InputIngest(source: input.name, context: context, candidates: parsers)
+            do {
+                try input.read { chunk in ingest.feed(chunk, into: &grain) }
+            } catch let error as InputError {
+                outcome.failures.append("\(error.source): \(error.reason)")
+                continue
+            }
+            ingest.finish(into: &grain)
+            switch ingest.detection {
+            case .chosen(let parserID, let confidence):
+                outcome.sources.append(
+                    DiscoveryReport.Source(
+                        name: input.name,
+                        parser: parserID,
+                        confidence: confidence,
+                        statistics: ingest.statistics
+                    )
+                )
+            case .unrecognized(let closest):
+                let names = closest.map(\.parserID).joined(separator: ", ")
+                outcome.failures.append("\(input.name): format not recognized (closest: \(names))")
+                continue
+            case nil:
+                continue
+            }
+            outcome.records += ingest.statistics.records
+            let shift = endingOn.map { $0 - (grain.cells.keys.map(\.day).max() ?? $0) } ?? 0
+            let shiftMs = Int64(shift) * 86_400_000
+            let rows = grain.cells.map { key, counters in
+                DiscoveryRow(
+                    day: key.day + shift,
+                    app: catalog.apps[Int(key.app)].id,
+                    user: key.user,
+                    sourceIP: key.sourceIP,
+                    bytesUp: counters.bytesUp,
+                    bytesDown: counters.bytesDown,
+                    bytesTotal: counters.bytesTotal,
+                    transactions: counters.transactions,
+                    blocked: counters.blocked,
+                    firstSeen: counters.firstSeen == .max ? 0 : counters.firstSeen + shiftMs,
+                    lastSeen: counters.lastSeen == .min ? 0 : counters.lastSeen + shiftMs
+                )
+            }
+            var start = 0
+            while start < rows.count {
+                let end = min(rows.count, start + batchSize)
+                try await store.addDiscovery(Array(rows[start..<end]))
+                start = end
+            }
+            outcome.aggregates += rows.count
+        }
+        return outcome
+    }
+}
