@@ -18,7 +18,9 @@ package struct Migration: Sendable, Hashable {
 /// - `audit_log(id, time, actor, action, target, detail, source_ip)`: every admin action;
 /// - `discovery_traffic(day, app, user_name, source_ip, …)`: Cloud Discovery at the (day, app, user, source IP)
 ///   grain, keyed by day first so that retention deletes a range of the key;
-/// - `admins(name, password_hash, role, must_change_password, created_at)` (v2): local admin accounts.
+/// - `admins(name, password_hash, role, must_change_password, created_at)` (v2): local admin accounts;
+/// - `api_tokens(id, name, token_hash, role, created_by, created_at, expires_at, revoked)` (v3): API bearer tokens,
+///   kept only as the SHA-256 of their secret.
 package enum Schema {
     /// SQLite (through GRDB's migrator).
     package static let sqlite: [Migration] = [
@@ -46,6 +48,16 @@ package enum Schema {
                 """
                 CREATE TABLE admins (name TEXT PRIMARY KEY NOT NULL, password_hash TEXT NOT NULL, role TEXT NOT NULL, \
                 must_change_password INTEGER NOT NULL, created_at INTEGER NOT NULL) WITHOUT ROWID
+                """
+            ]
+        ),
+        Migration(
+            id: "v3-api-tokens",
+            statements: [
+                """
+                CREATE TABLE api_tokens (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, \
+                token_hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL, created_by TEXT NOT NULL, \
+                created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0)
                 """
             ]
         ),
@@ -77,6 +89,16 @@ package enum Schema {
                 """
                 CREATE TABLE admins (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL, \
                 must_change_password BOOLEAN NOT NULL, created_at BIGINT NOT NULL)
+                """
+            ]
+        ),
+        Migration(
+            id: "v3-api-tokens",
+            statements: [
+                """
+                CREATE TABLE api_tokens (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, \
+                role TEXT NOT NULL, created_by TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, \
+                revoked BOOLEAN NOT NULL DEFAULT FALSE)
                 """
             ]
         ),

@@ -217,6 +217,78 @@ package final class PostgresStore: Store {
         }
     }
 
+    // MARK: API tokens
+
+    private typealias TokenRow = (Int64, String, String, String, String, Int64, Int64, Bool)
+
+    private static func token(_ r: TokenRow) -> APIToken {
+        APIToken(
+            id: r.0,
+            name: r.1,
+            tokenHash: r.2,
+            role: r.3,
+            createdBy: r.4,
+            createdAt: r.5,
+            expiresAt: r.6,
+            revoked: r.7
+        )
+    }
+
+    package func createToken(_ t: APIToken) async throws -> Int64 {
+        try await run("create token") {
+            let rows = try await client.query(
+                """
+                INSERT INTO api_tokens (name, token_hash, role, created_by, created_at, expires_at, revoked)
+                VALUES (\(t.name), \(t.tokenHash), \(t.role), \(t.createdBy), \(t.createdAt), \(t.expiresAt), \(t.revoked))
+                RETURNING id
+                """,
+                logger: logger
+            )
+            for try await id in rows.decode(Int64.self) { return id }
+            throw StoreError("create token", "no id returned")
+        }
+    }
+
+    package func token(hash: String) async throws -> APIToken? {
+        try await run("read token") {
+            let rows = try await client.query(
+                """
+                SELECT id, name, token_hash, role, created_by, created_at, expires_at, revoked FROM api_tokens
+                WHERE token_hash = \(hash)
+                """,
+                logger: logger
+            )
+            for try await row in rows.decode(TokenRow.self) { return Self.token(row) }
+            return nil
+        }
+    }
+
+    package func tokens() async throws -> [APIToken] {
+        try await run("read tokens") {
+            let rows = try await client.query(
+                """
+                SELECT id, name, token_hash, role, created_by, created_at, expires_at, revoked FROM api_tokens
+                ORDER BY id DESC
+                """,
+                logger: logger
+            )
+            var out: [APIToken] = []
+            for try await row in rows.decode(TokenRow.self) { out.append(Self.token(row)) }
+            return out
+        }
+    }
+
+    package func revokeToken(id: Int64) async throws -> Bool {
+        try await run("revoke token") {
+            let rows = try await client.query(
+                "UPDATE api_tokens SET revoked = TRUE WHERE id = \(id) AND NOT revoked RETURNING 1",
+                logger: logger
+            )
+            for try await _ in rows { return true }
+            return false
+        }
+    }
+
     // MARK: Cloud Discovery
 
     package func addDiscovery(_ rows: [DiscoveryRow]) async throws {

@@ -190,6 +190,69 @@ package final class SQLiteStore: Store {
         }
     }
 
+    // MARK: API tokens
+
+    private static let tokenColumns = "id, name, token_hash, role, created_by, created_at, expires_at, revoked"
+
+    private static func token(_ row: Row) -> APIToken {
+        APIToken(
+            id: row["id"],
+            name: row["name"],
+            tokenHash: row["token_hash"],
+            role: row["role"],
+            createdBy: row["created_by"],
+            createdAt: row["created_at"],
+            expiresAt: row["expires_at"],
+            revoked: row["revoked"]
+        )
+    }
+
+    package func createToken(_ t: APIToken) async throws -> Int64 {
+        try await run("create token") {
+            try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO api_tokens (name, token_hash, role, created_by, created_at, expires_at, revoked)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [t.name, t.tokenHash, t.role, t.createdBy, t.createdAt, t.expiresAt, t.revoked]
+                )
+                return db.lastInsertedRowID
+            }
+        }
+    }
+
+    package func token(hash: String) async throws -> APIToken? {
+        try await run("read token") {
+            try await pool.read { db in
+                try Row.fetchOne(
+                    db,
+                    sql: "SELECT \(Self.tokenColumns) FROM api_tokens WHERE token_hash = ?",
+                    arguments: [hash]
+                ).map(Self.token)
+            }
+        }
+    }
+
+    package func tokens() async throws -> [APIToken] {
+        try await run("read tokens") {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(Self.tokenColumns) FROM api_tokens ORDER BY id DESC").map(
+                    Self.token
+                )
+            }
+        }
+    }
+
+    package func revokeToken(id: Int64) async throws -> Bool {
+        try await run("revoke token") {
+            try await pool.write { db in
+                try db.execute(sql: "UPDATE api_tokens SET revoked = 1 WHERE id = ? AND revoked = 0", arguments: [id])
+                return db.changesCount > 0
+            }
+        }
+    }
+
     // MARK: Cloud Discovery
 
     package func addDiscovery(_ rows: [DiscoveryRow]) async throws {

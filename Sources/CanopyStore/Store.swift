@@ -53,6 +53,22 @@ package protocol Store: Sendable {
     @discardableResult
     func createAdmin(_ admin: AdminAccount) async throws -> Bool
 
+    // MARK: API tokens
+
+    /// Stores a token (its `id` is ignored) and returns the id the store gave it.
+    @discardableResult
+    func createToken(_ token: APIToken) async throws -> Int64
+
+    /// The token whose secret hashes to `hash`, revoked or not, expired or not (the caller decides).
+    func token(hash: String) async throws -> APIToken?
+
+    /// Every token, newest first.
+    func tokens() async throws -> [APIToken]
+
+    /// Revokes a token; false when there is no such token or it was revoked already.
+    @discardableResult
+    func revokeToken(id: Int64) async throws -> Bool
+
     // MARK: Cloud Discovery
 
     /// Adds traffic to the (day, app, user, source IP) aggregates: counters add up, first/last seen widen.

@@ -139,6 +139,42 @@ package struct AdminAccount: Sendable, Hashable {
     }
 }
 
+/// An API bearer token as stored: its secret only as a SHA-256 hash (tokens are long random strings, so a fast hash
+/// is enough; no password-style KDF is needed), with a role and an expiry.
+package struct APIToken: Sendable, Hashable {
+    /// Given by the store.
+    package var id: Int64
+    package var name: String
+    /// Lowercase hex SHA-256 of the token's secret.
+    package var tokenHash: String
+    package var role: String
+    package var createdBy: String
+    /// Milliseconds since the epoch.
+    package var createdAt: Int64
+    package var expiresAt: Int64
+    package var revoked: Bool
+
+    package init(
+        id: Int64 = 0,
+        name: String,
+        tokenHash: String,
+        role: String,
+        createdBy: String,
+        createdAt: Int64,
+        expiresAt: Int64,
+        revoked: Bool = false
+    ) {
+        self.id = id
+        self.name = name
+        self.tokenHash = tokenHash
+        self.role = role
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.revoked = revoked
+    }
+}
+
 /// A store failure with what it was doing; never carries secrets or row contents.
 package struct StoreError: Error, CustomStringConvertible, Sendable {
     package var operation: String

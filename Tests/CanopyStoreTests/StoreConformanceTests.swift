@@ -120,6 +120,39 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.available)
+    func apiTokensAreFoundByHashListedNewestFirstAndRevokedOnce(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            let first = APIToken(
+                name: "siem",
+                tokenHash: String(repeating: "a", count: 64),
+                role: "security-reader",
+                createdBy: "admin",
+                createdAt: 1_000,
+                expiresAt: 2_000
+            )
+            var second = first
+            second.name = "automation"
+            second.tokenHash = String(repeating: "b", count: 64)
+            second.role = "security-admin"
+            let id1 = try await store.createToken(first)
+            let id2 = try await store.createToken(second)
+            #expect(id2 > id1)
+            var stored = try #require(try await store.token(hash: first.tokenHash))
+            #expect(stored.id == id1 && stored.name == "siem" && stored.role == "security-reader" && !stored.revoked)
+            #expect(try await store.token(hash: String(repeating: "c", count: 64)) == nil)
+            #expect(try await store.tokens().map(\.name) == ["automation", "siem"])
+            let revoked = try await store.revokeToken(id: id1)
+            let revokedAgain = try await store.revokeToken(id: id1)
+            let revokedMissing = try await store.revokeToken(id: 999_999)
+            #expect(revoked && !revokedAgain && !revokedMissing)
+            stored = try #require(try await store.token(hash: first.tokenHash))
+            #expect(stored.revoked)
+            // The same secret hash cannot be stored twice.
+            await #expect(throws: StoreError.self) { try await store.createToken(first) }
+        }
+    }
+
     static func row(
         _ day: Int32,
         _ app: String,
@@ -194,7 +227,7 @@ import Testing
             }
             return String(h, radix: 16)
         }
-        #expect(Schema.sqlite.map(fingerprint) == ["cab38562224e28e6", "3f60b6234df21599"])
-        #expect(Schema.postgres.map(fingerprint) == ["7b93a77aa6832b25", "f28d97e955f4fb71"])
+        #expect(Schema.sqlite.map(fingerprint) == ["cab38562224e28e6", "3f60b6234df21599", "68a32bab57395a43"])
+        #expect(Schema.postgres.map(fingerprint) == ["7b93a77aa6832b25", "f28d97e955f4fb71", "913047f4d359ee30"])
     }
 }
