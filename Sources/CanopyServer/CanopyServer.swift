@@ -45,9 +45,9 @@ package struct CanopyServer: Sendable {
         )
     }
 
-    /// The routes (so far: `/healthz`).
-    package func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    /// The routes: `/healthz`, the API (``APIRoutes``).
+    package func router(clock: @escaping @Sendable () -> Int64 = CanopyServer.now) -> Router<CanopyRequestContext> {
+        let router = Router(context: CanopyRequestContext.self)
         let store = self.store
         router.get("/healthz") { _, _ -> Response in
             // Ready when the store answers a read.
@@ -59,14 +59,18 @@ package struct CanopyServer: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: body))
             )
         }
+        APIRoutes.add(to: router, store: store, clock: clock)
         return router
     }
+
+    /// Milliseconds since the epoch.
+    @Sendable package static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     /// Serves until SIGINT or SIGTERM; `onRunning` gets the bound port (useful with port 0).
     package func run(logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let retention = RetentionService(
             store: store,
-            clock: { Int64(Date().timeIntervalSince1970 * 1000) },
+            clock: Self.now,
             logger: logger
         )
         let app = Application(

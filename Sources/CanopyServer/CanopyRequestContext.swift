@@ -1,0 +1,26 @@
+package import Hummingbird
+
+/// Who made a request: the API token's name and role, once ``TokenAuthenticator`` accepted it.
+package struct Principal: Sendable, Hashable {
+    package var name: String
+    package var role: Role
+    package var tokenID: Int64
+}
+
+/// The request context of Canopy's routes: Hummingbird's core context plus the authenticated principal.
+package struct CanopyRequestContext: RequestContext {
+    package var coreContext: CoreRequestContextStorage
+    package var principal: Principal?
+
+    package init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        principal = nil
+    }
+
+    /// The principal, if it holds `permission`; otherwise the error to answer with.
+    package func require(_ permission: Permission) throws -> Principal {
+        guard let principal else { throw APIError.unauthorized("a bearer token is required") }
+        guard principal.role.allows(permission) else { throw APIError.forbidden(permission) }
+        return principal
+    }
+}

@@ -1,0 +1,221 @@
+import CanopyServer
+import CanopyStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The REST API: bearer tokens, roles, the error body, cursor pagination, CSV export, and an OpenAPI document that
+/// lists exactly the routes the server has.
+@Suite struct APITests {
+    static let now: Int64 = 1_780_000_000_000
+    static var today: Int32 { Int32(now / 86_400_000) }
+
+    /// A prepared server with some discovery data and audit entries, and a token per role.
+    func withServer(_ body: (CanopyServer, [Role: String]) async throws -> Void) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("canopy-api-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let server = try await CanopyServer.prepare(.init(dataDirectory: dir.path, port: 0))
+        var tokens: [Role: String] = [:]
+        for role in Role.allCases {
+            let secret = APITokens.generate()
+            try await server.store.createToken(
+                APIToken(
+                    name: role.rawValue,
+                    tokenHash: APITokens.hash(secret),
+                    role: role.rawValue,
+                    createdBy: "test",
+                    createdAt: Self.now,
+                    expiresAt: Self.now + 86_400_000
+                )
+            )
+            tokens[role] = secret
+        }
+        let apps = ["dropbox", "slack", "box", "github", "zoom"]
+        try await server.store.addDiscovery(
+            apps.enumerated().map { i, app in
+                DiscoveryRow(
+                    day: Self.today - Int32(i),
+                    app: app,
+                    user: "=cmd|' /C calc'!A0",
+                    sourceIP: "10.0.0.\(i)",
+                    bytesUp: 1,
+                    bytesDown: Int64(1_000 * (5 - i)),
+                    bytesTotal: Int64(1_000 * (5 - i) + 1),
+                    transactions: 1,
+                    blocked: 0,
+                    firstSeen: Self.now,
+                    lastSeen: Self.now
+                )
+            }
+        )
+        for i in 0..<7 {
+            try await server.store.appendAudit(
+                AuditEntry(
+                    time: Self.now + Int64(i),
+                    actor: "a",
+                    action: "x",
+                    target: "t\(i)",
+                    detail: "d",
+                    sourceIP: nil
+                )
+            )
+        }
+        try await body(server, tokens)
+    }
+
+    func get(_ client: some TestClientProtocol, _ uri: String, token: String?) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await client.execute(uri: uri, method: .get, headers: headers)
+    }
+
+    func json(_ response: TestResponse) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any])
+    }
+
+    @Test func withoutAValidTokenTheAPIAnswers401WithTheErrorBody() async throws {
+        try await withServer { server, tokens in
+            let app = Application(router: server.router(clock: { Self.now }))
+            try await app.test(.router) { client in
+                let expiredSecret = APITokens.generate()
+                try await server.store.createToken(
+                    APIToken(
+                        name: "old",
+                        tokenHash: APITokens.hash(expiredSecret),
+                        role: "global-admin",
+                        createdBy: "test",
+                        createdAt: 0,
+                        expiresAt: Self.now - 1
+                    )
+                )
+                let revokedSecret = APITokens.generate()
+                let revokedID = try await server.store.createToken(
+                    APIToken(
+                        name: "gone",
+                        tokenHash: APITokens.hash(revokedSecret),
+                        role: "global-admin",
+                        createdBy: "test",
+                        createdAt: 0,
+                        expiresAt: Self.now + 1_000_000
+                    )
+                )
+                try await server.store.revokeToken(id: revokedID)
+                let validButMangled = String(tokens[.globalAdmin]!.dropLast()) + "a"
+                for token in [nil, "nonsense", APITokens.generate(), expiredSecret, revokedSecret, validButMangled] {
+                    let response = try await get(client, "/api/v1/discovery/apps", token: token)
+                    #expect(response.status == .unauthorized, "\(token ?? "no token")")
+                    #expect(response.headers[.wwwAuthenticate] == #"Bearer realm="canopy""#)
+                    let error = try #require(try json(response)["error"] as? [String: Any])
+                    #expect(error["code"] as? String == "unauthorized")
+                }
+            }
+        }
+    }
+
+    @Test func everyRoleReadsDiscoveryAndTheAuditLog() async throws {
+        try await withServer { server, tokens in
+            let app = Application(router: server.router(clock: { Self.now }))
+            try await app.test(.router) { client in
+                for role in Role.allCases {
+                    for path in ["/api/v1/discovery/apps", "/api/v1/audit"] {
+                        let response = try await get(client, path, token: tokens[role])
+                        #expect(response.status == .ok, "\(role) \(path)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func listsPageWithCursorsWithoutGapsOrRepeats() async throws {
+        try await withServer { server, tokens in
+            let app = Application(router: server.router(clock: { Self.now }))
+            try await app.test(.router) { client in
+                var apps: [String] = []
+                var cursor: String?
+                repeat {
+                    let uri = "/api/v1/discovery/apps?limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
+                    let page = try json(try await get(client, uri, token: tokens[.securityReader]))
+                    apps += (page["items"] as? [[String: Any]] ?? []).compactMap { $0["app"] as? String }
+                    cursor = page["nextCursor"] as? String
+                } while cursor != nil
+                #expect(apps == ["dropbox", "slack", "box", "github", "zoom"])
+
+                // A day range keeps the days asked for.
+                let range = "/api/v1/discovery/apps?from=\(Self.date(Self.today - 1))&to=\(Self.date(Self.today))"
+                let ranged = try json(try await get(client, range, token: tokens[.securityReader]))
+                #expect(
+                    (ranged["items"] as? [[String: Any]])?.compactMap { $0["app"] as? String } == ["dropbox", "slack"]
+                )
+
+                var ids: [Int] = []
+                cursor = nil
+                repeat {
+                    let uri = "/api/v1/audit?limit=3" + (cursor.map { "&cursor=\($0)" } ?? "")
+                    let page = try json(try await get(client, uri, token: tokens[.securityReader]))
+                    ids += (page["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
+                    cursor = page["nextCursor"] as? String
+                } while cursor != nil
+                #expect(ids.count == 7 && ids == ids.sorted(by: >))
+
+                for bad in ["limit=0", "limit=5000", "cursor=%%%", "format=xml", "from=2026-13-01", "from=2026-02-30"] {
+                    let response = try await get(
+                        client,
+                        "/api/v1/discovery/apps?\(bad)",
+                        token: tokens[.securityReader]
+                    )
+                    #expect(response.status == .badRequest, "\(bad)")
+                    #expect((try json(response)["error"] as? [String: Any])?["code"] as? String == "bad-request")
+                }
+            }
+        }
+    }
+
+    @Test func csvExportsTheSamePageAndNeutralizesFormulas() async throws {
+        try await withServer { server, tokens in
+            let app = Application(router: server.router(clock: { Self.now }))
+            try await app.test(.router) { client in
+                let response = try await get(
+                    client,
+                    "/api/v1/discovery/apps?format=csv&limit=2",
+                    token: tokens[.securityReader]
+                )
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
+                #expect(response.headers[HTTPField.Name("Canopy-Next-Cursor")!] != nil)
+                let lines = String(buffer: response.body).split(separator: "\r\n")
+                #expect(lines.first?.hasPrefix("app,bytesUp,bytesDown") == true)
+                #expect(lines.count == 3 && lines[1].hasPrefix("dropbox,"))
+            }
+        }
+    }
+
+    /// Every route the server has is in the OpenAPI document, with its method, and the document names no other.
+    @Test func theOpenAPIDocumentListsExactlyTheRoutes() async throws {
+        try await withServer { server, _ in
+            let router = server.router(clock: { Self.now })
+            let routes = Set(router.routes.map { "\($0.method.rawValue.uppercased()) \($0.path)" })
+            let app = Application(router: router)
+            try await app.test(.router) { client in
+                let response = try await client.execute(uri: "/api/openapi.json", method: .get)
+                #expect(response.status == .ok)
+                let document = try json(response)
+                #expect((document["openapi"] as? String)?.hasPrefix("3.") == true)
+                let paths = try #require(document["paths"] as? [String: [String: Any]])
+                var documented: Set<String> = []
+                for (path, operations) in paths {
+                    for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
+                }
+                #expect(documented == routes)
+            }
+        }
+    }
+
+    static func date(_ day: Int32) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date(timeIntervalSince1970: Double(day) * 86_400))
+    }
+}
