@@ -8,6 +8,16 @@ package import Hummingbird
 /// Lists share one shape: `{"items": […], "nextCursor": "…"}` (no `nextCursor` on the last page), `limit` 1–1000
 /// (default 100), an opaque `cursor`, and `format=csv` for a CSV export of the same page.
 package enum APIRoutes {
+    /// What each API route needs, by `METHOD path` as the router names it; the route × role test holds the handlers
+    /// to it.
+    package static let permissions: [String: Permission] = [
+        "GET /api/v1/discovery/apps": .readDiscovery,
+        "GET /api/v1/apps/tags": .readDiscovery,
+        "PUT /api/v1/apps/{app}/tags/{tag}": .manageDiscovery,
+        "DELETE /api/v1/apps/{app}/tags/{tag}": .manageDiscovery,
+        "GET /api/v1/audit": .readAudit,
+    ]
+
     package static func add(
         to router: Router<CanopyRequestContext>,
         store: any Store,
@@ -34,6 +44,57 @@ package enum APIRoutes {
             let next = offset + page.count < all.count ? ListQuery.cursor(offset: offset + page.count) : nil
             let items = page.map(DiscoveredApp.init)
             return try query.respond(items, next: next, csvHeader: DiscoveredApp.csvHeader) { $0.csvRow }
+        }
+        api.get("/apps/tags") { request, context -> Response in
+            _ = try context.require(.readDiscovery)
+            let query = try ListQuery(request)
+            let all = try await store.appTags().sorted { $0.key < $1.key }
+            let offset = try query.offset()
+            let page = Array(all.dropFirst(offset).prefix(query.limit))
+            let next = offset + page.count < all.count ? ListQuery.cursor(offset: offset + page.count) : nil
+            let items = page.map { AppTags(app: $0.key, tags: $0.value.sorted()) }
+            return try query.respond(items, next: next, csvHeader: ["app", "tags"]) {
+                [$0.app, $0.tags.joined(separator: " ")]
+            }
+        }
+        api.put("/apps/:app/tags/:tag") { _, context -> Response in
+            let principal = try context.require(.manageDiscovery)
+            let (app, tag) = try TagPath.parse(context)
+            let added = try await store.addTag(tag, to: app)
+            // Sanctioned and unsanctioned exclude each other.
+            let opposite = tag == "sanctioned" ? "unsanctioned" : tag == "unsanctioned" ? "sanctioned" : nil
+            let removed = try await opposite.asyncMap { try await store.removeTag($0, from: app) } ?? false
+            if added || removed {
+                try await store.appendAudit(
+                    AuditEntry(
+                        time: clock(),
+                        actor: principal.name,
+                        action: "app.tag",
+                        target: app,
+                        detail: removed ? "\(tag) (was \(opposite ?? ""))" : tag,
+                        sourceIP: context.clientAddress
+                    )
+                )
+            }
+            return try TagChange(app: app, tag: tag, changed: added || removed).response()
+        }
+        api.delete("/apps/:app/tags/:tag") { _, context -> Response in
+            let principal = try context.require(.manageDiscovery)
+            let (app, tag) = try TagPath.parse(context)
+            let removed = try await store.removeTag(tag, from: app)
+            if removed {
+                try await store.appendAudit(
+                    AuditEntry(
+                        time: clock(),
+                        actor: principal.name,
+                        action: "app.untag",
+                        target: app,
+                        detail: tag,
+                        sourceIP: context.clientAddress
+                    )
+                )
+            }
+            return try TagChange(app: app, tag: tag, changed: removed).response()
         }
         api.get("/audit") { request, context -> Response in
             _ = try context.require(.readAudit)
@@ -201,6 +262,55 @@ struct DiscoveredApp: Encodable {
                 lastSeen,
             ]
             .map(String.init)
+    }
+}
+
+/// An app id and a tag from the path: lowercase letters, digits and `-` (catalog ids and tags are slugs).
+enum TagPath {
+    static func parse(_ context: CanopyRequestContext) throws -> (String, String) {
+        let app = context.parameters.get("app") ?? ""
+        let tag = context.parameters.get("tag") ?? ""
+        guard isSlug(app, max: 100), isSlug(tag, max: 50) else {
+            throw APIError.badRequest("app ids and tags are lowercase letters, digits and -")
+        }
+        return (app, tag)
+    }
+
+    static func isSlug(_ s: String, max: Int) -> Bool {
+        !s.isEmpty && s.count <= max
+            && s.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+    }
+}
+
+/// One app in `GET /api/v1/apps/tags`.
+struct AppTags: Encodable {
+    var app: String
+    var tags: [String]
+}
+
+/// The answer to a tag change.
+struct TagChange: Encodable {
+    var app: String
+    var tag: String
+    /// False when the app already was (or was not) tagged so.
+    var changed: Bool
+
+    func response() throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(self)))
+        )
+    }
+}
+
+extension Optional {
+    /// `map` with an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }
 

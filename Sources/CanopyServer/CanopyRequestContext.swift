@@ -11,10 +11,13 @@ package struct Principal: Sendable, Hashable {
 package struct CanopyRequestContext: RequestContext {
     package var coreContext: CoreRequestContextStorage
     package var principal: Principal?
+    /// The client's address, for the audit log (nil in router tests, which have no socket).
+    package var clientAddress: String?
 
     package init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The principal, if it holds `permission`; otherwise the error to answer with.

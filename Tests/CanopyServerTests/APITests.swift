@@ -195,6 +195,7 @@ import Testing
     @Test func theOpenAPIDocumentListsExactlyTheRoutes() async throws {
         try await withServer { server, _ in
             let router = server.router(clock: { Self.now })
+            // The router describes parameters as OpenAPI does: `{app}`.
             let routes = Set(router.routes.map { "\($0.method.rawValue.uppercased()) \($0.path)" })
             let app = Application(router: router)
             try await app.test(.router) { client in
@@ -217,5 +218,85 @@ import Testing
         formatter.dateFormat = "yyyy-MM-dd"
         formatter.timeZone = TimeZone(identifier: "UTC")
         return formatter.string(from: Date(timeIntervalSince1970: Double(day) * 86_400))
+    }
+
+    func send(
+        _ client: some TestClientProtocol,
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        token: String?
+    ) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await client.execute(uri: uri, method: method, headers: headers)
+    }
+
+    @Test func sanctioningTagsAppsExclusivelyAndAuditsWhoDidIt() async throws {
+        try await withServer { server, tokens in
+            let app = Application(router: server.router(clock: { Self.now }))
+            try await app.test(.router) { client in
+                let admin = tokens[.securityAdmin]
+                #expect(
+                    try await send(client, .put, "/api/v1/apps/dropbox/tags/unsanctioned", token: admin).status == .ok
+                )
+                let sanction = try await send(client, .put, "/api/v1/apps/dropbox/tags/sanctioned", token: admin)
+                #expect(try json(sanction)["changed"] as? Bool == true)
+                let again = try await send(client, .put, "/api/v1/apps/dropbox/tags/sanctioned", token: admin)
+                #expect(try json(again)["changed"] as? Bool == false)
+                #expect(
+                    try await send(client, .put, "/api/v1/apps/dropbox/tags/finance-ok", token: admin).status == .ok
+                )
+                #expect(try await server.store.appTags()["dropbox"] == ["sanctioned", "finance-ok"])
+                #expect(
+                    try await send(client, .delete, "/api/v1/apps/dropbox/tags/finance-ok", token: admin).status == .ok
+                )
+                #expect(try await server.store.appTags()["dropbox"] == ["sanctioned"])
+                let listed = try json(try await get(client, "/api/v1/apps/tags", token: tokens[.securityReader]))
+                let items = try #require(listed["items"] as? [[String: Any]])
+                #expect(items.count == 1 && items[0]["app"] as? String == "dropbox")
+
+                let audit = try await server.store.auditEntries(before: nil, limit: 10).map(\.entry)
+                #expect(audit.filter { $0.action == "app.tag" }.count == 3)  // The repeated sanction changed nothing.
+                #expect(audit.contains { $0.action == "app.untag" && $0.target == "dropbox" })
+                #expect(audit.filter { $0.action.hasPrefix("app.") }.allSatisfy { $0.actor == "security-admin" })
+                #expect(audit.contains { $0.detail == "sanctioned (was unsanctioned)" })
+
+                for bad in ["/api/v1/apps/Drop%20Box/tags/sanctioned", "/api/v1/apps/dropbox/tags/%3Cscript%3E"] {
+                    #expect(try await send(client, .put, bad, token: admin).status == .badRequest, "\(bad)")
+                }
+            }
+        }
+    }
+
+    /// Every API route × every role: a role without the route's permission gets 403, one with it does not; no token
+    /// gets 401. The permission table must name every API route.
+    @Test func everyRouteAnswersEveryRoleAsItsPermissionSays() async throws {
+        try await withServer { server, tokens in
+            let router = server.router(clock: { Self.now })
+            let apiRoutes = router.routes.filter { "\($0.path)".hasPrefix("/api/v1/") }
+                .map { (method: $0.method, path: "\($0.path)") }
+            #expect(
+                Set(apiRoutes.map { "\($0.method.rawValue.uppercased()) \($0.path)" })
+                    == Set(APIRoutes.permissions.keys)
+            )
+            let app = Application(router: router)
+            try await app.test(.router) { client in
+                for route in apiRoutes {
+                    let key = "\(route.method.rawValue.uppercased()) \(route.path)"
+                    let permission = try #require(APIRoutes.permissions[key])
+                    let uri = route.path.replacingOccurrences(of: "{app}", with: "box")
+                        .replacingOccurrences(of: "{tag}", with: "sanctioned")
+                    #expect(try await send(client, route.method, uri, token: nil).status == .unauthorized, "\(key)")
+                    for role in Role.allCases {
+                        let status = try await send(client, route.method, uri, token: tokens[role]).status
+                        if role.allows(permission) {
+                            #expect(status == .ok, "\(key) as \(role.rawValue)")
+                        } else {
+                            #expect(status == .forbidden, "\(key) as \(role.rawValue)")
+                        }
+                    }
+                }
+            }
+        }
     }
 }
