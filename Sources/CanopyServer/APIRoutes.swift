@@ -21,7 +21,8 @@ package enum APIRoutes {
     package static func add(
         to router: Router<CanopyRequestContext>,
         store: any Store,
-        clock: @escaping @Sendable () -> Int64
+        clock: @escaping @Sendable () -> Int64,
+        limiter: RateLimiter
     ) {
         router.get("/api/openapi.json") { _, _ -> Response in
             guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
@@ -33,7 +34,8 @@ package enum APIRoutes {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
             )
         }
-        let api = router.group("/api/v1").add(middleware: TokenAuthenticator(store: store, clock: clock))
+        let api = router.group("/api/v1")
+            .add(middleware: TokenAuthenticator(store: store, clock: clock, limiter: limiter))
         api.get("/discovery/apps") { request, context -> Response in
             _ = try context.require(.readDiscovery)
             let query = try ListQuery(request)
@@ -184,10 +186,7 @@ struct ListQuery {
 
 extension HTTPField.Name {
     /// The next page's cursor, on JSON and CSV lists alike.
-    static let canopyNextCursor: HTTPField.Name = {
-        guard let name = HTTPField.Name("Canopy-Next-Cursor") else { preconditionFailure("a valid header name") }
-        return name
-    }()
+    static let canopyNextCursor = named("Canopy-Next-Cursor")
 }
 
 struct ListPage<Item: Encodable>: Encodable {

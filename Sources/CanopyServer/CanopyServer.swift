@@ -46,8 +46,12 @@ package struct CanopyServer: Sendable {
     }
 
     /// The routes: `/healthz`, the API (``APIRoutes``).
-    package func router(clock: @escaping @Sendable () -> Int64 = CanopyServer.now) -> Router<CanopyRequestContext> {
+    package func router(
+        clock: @escaping @Sendable () -> Int64 = CanopyServer.now,
+        limiter: RateLimiter = RateLimiter()
+    ) -> Router<CanopyRequestContext> {
         let router = Router(context: CanopyRequestContext.self)
+        router.add(middleware: SecurityHeaders())
         let store = self.store
         router.get("/healthz") { _, _ -> Response in
             // Ready when the store answers a read.
@@ -59,7 +63,7 @@ package struct CanopyServer: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: body))
             )
         }
-        APIRoutes.add(to: router, store: store, clock: clock)
+        APIRoutes.add(to: router, store: store, clock: clock, limiter: limiter)
         return router
     }
 

@@ -19,16 +19,19 @@ package enum APITokens {
 }
 
 /// Accepts `Authorization: Bearer <token>` on the API routes: a known, unrevoked, unexpired token sets the request's
-/// ``Principal``; anything else is answered 401 with the API error body (which never says which check failed).
+/// ``Principal``; anything else is answered 401 with the API error body (which never says which check failed). A
+/// token over its rate (``RateLimiter``) is answered 429 with `Retry-After`.
 package struct TokenAuthenticator: RouterMiddleware {
     package typealias Context = CanopyRequestContext
 
     let store: any Store
     let clock: @Sendable () -> Int64
+    let limiter: RateLimiter
 
-    package init(store: any Store, clock: @escaping @Sendable () -> Int64) {
+    package init(store: any Store, clock: @escaping @Sendable () -> Int64, limiter: RateLimiter) {
         self.store = store
         self.clock = clock
+        self.limiter = limiter
     }
 
     package func handle(
@@ -44,6 +47,11 @@ package struct TokenAuthenticator: RouterMiddleware {
             let token = try await store.token(hash: APITokens.hash(secret)),
             !token.revoked, token.expiresAt > clock(), let role = Role(rawValue: token.role)
         else { throw APIError.unauthorized("the token is not valid") }
+        if let wait = limiter.take(token.id, now: Double(clock()) / 1_000) {
+            var error = APIError(.tooManyRequests, "rate-limited", "too many requests: retry in \(wait) s")
+            error.extraHeaders = [.retryAfter: String(wait)]
+            throw error
+        }
         var context = context
         context.principal = Principal(name: token.name, role: role, tokenID: token.id)
         return try await next(request, context)

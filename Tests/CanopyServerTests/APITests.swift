@@ -299,4 +299,49 @@ import Testing
             }
         }
     }
+
+    @Test func everyResponseCarriesTheSecurityHeadersErrorsIncluded() async throws {
+        try await withServer { server, tokens in
+            let app = Application(router: server.router(clock: { Self.now }))
+            try await app.test(.router) { client in
+                for (uri, token) in [
+                    ("/healthz", nil), ("/api/v1/audit", tokens[.securityReader]), ("/api/v1/audit", nil),
+                    ("/no/such/route", nil),
+                ] {
+                    let response = try await get(client, uri, token: token)
+                    let csp = try #require(response.headers[.contentSecurityPolicy], "\(uri)")
+                    #expect(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "\(uri)")
+                    #expect(response.headers[.xContentTypeOptions] == "nosniff", "\(uri)")
+                    #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY", "\(uri)")
+                    #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer", "\(uri)")
+                }
+            }
+        }
+    }
+
+    @Test func aTokenOverItsRateGets429WithRetryAfterAndOthersDoNot() async throws {
+        try await withServer { server, tokens in
+            let limiter = RateLimiter(capacity: 3, perSecond: 0.5)
+            let app = Application(router: server.router(clock: { Self.now }, limiter: limiter))
+            try await app.test(.router) { client in
+                for _ in 0..<3 {
+                    #expect(try await get(client, "/api/v1/audit", token: tokens[.securityReader]).status == .ok)
+                }
+                let limited = try await get(client, "/api/v1/audit", token: tokens[.securityReader])
+                #expect(limited.status == .tooManyRequests)
+                #expect(limited.headers[.retryAfter] == "2")
+                #expect((try json(limited)["error"] as? [String: Any])?["code"] as? String == "rate-limited")
+                // Another token has its own bucket.
+                #expect(try await get(client, "/api/v1/audit", token: tokens[.securityAdmin]).status == .ok)
+            }
+        }
+    }
+
+    @Test func theRateLimiterRefillsOverTime() {
+        let limiter = RateLimiter(capacity: 2, perSecond: 1)
+        #expect(limiter.take(1, now: 100) == nil && limiter.take(1, now: 100) == nil)
+        #expect(limiter.take(1, now: 100) == 1)
+        #expect(limiter.take(1, now: 101.5) == nil)
+        #expect(limiter.take(2, now: 101.5) == nil)
+    }
 }
