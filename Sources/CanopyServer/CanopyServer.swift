@@ -28,6 +28,7 @@ package struct CanopyServer: Sendable {
     package let options: Options
     package let store: any Store
     package let startup: Startup
+    package let metrics = ServerMetrics()
 
     /// Prepares the data directory, the master key, the SQLite store (migrated) and the first admin.
     package static func prepare(_ options: Options) async throws -> CanopyServer {
@@ -45,13 +46,22 @@ package struct CanopyServer: Sendable {
         )
     }
 
-    /// The routes: `/healthz`, the API (``APIRoutes``).
+    /// The routes: `/healthz`, `/metrics` (Prometheus), the API (``APIRoutes``).
     package func router(
         clock: @escaping @Sendable () -> Int64 = CanopyServer.now,
         limiter: RateLimiter = RateLimiter()
     ) -> Router<CanopyRequestContext> {
         let router = Router(context: CanopyRequestContext.self)
         router.add(middleware: SecurityHeaders())
+        router.add(middleware: MetricsRecorder(metrics))
+        let metrics = self.metrics
+        router.get("/metrics") { _, _ -> Response in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.text()))
+            )
+        }
         let store = self.store
         router.get("/healthz") { _, _ -> Response in
             // Ready when the store answers a read.

@@ -344,4 +344,26 @@ import Testing
         #expect(limiter.take(1, now: 101.5) == nil)
         #expect(limiter.take(2, now: 101.5) == nil)
     }
+
+    @Test func metricsCountRequestsByRoutePatternAndStatus() async throws {
+        try await withServer { server, tokens in
+            let app = Application(router: server.router(clock: { Self.now }))
+            try await app.test(.router) { client in
+                _ = try await get(client, "/healthz", token: nil)
+                _ = try await get(client, "/api/v1/audit", token: tokens[.securityReader])
+                _ = try await get(client, "/api/v1/audit", token: nil)
+                _ = try await send(client, .put, "/api/v1/apps/box/tags/sanctioned", token: tokens[.securityAdmin])
+                let response = try await get(client, "/metrics", token: nil)
+                #expect(response.status == .ok)
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"canopy_http_requests_total{method="GET",route="/healthz",status="200"} 1"#))
+                #expect(
+                    text.contains(#"canopy_http_requests_total{method="GET",route="/api/v1/audit",status="401"} 1"#)
+                )
+                #expect(text.contains(#"route="/api/v1/apps/{app}/tags/{tag}",status="200"} 1"#), "\(text)")
+                #expect(text.contains("canopy_http_request_duration_seconds_bucket"))
+                #expect(!text.contains("/apps/box/"))  // Patterns, not raw paths.
+            }
+        }
+    }
 }
