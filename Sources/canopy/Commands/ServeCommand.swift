@@ -62,7 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
             )
         }
         if demo { try await loadDemo(into: server) }
-        var logger = Logger(label: "canopy")
+        var logger = Logger(label: "canopy") { JSONLogHandler(label: $0) }
         logger.logLevel = .notice
         let host = self.host
         try await server.run(logger: logger) { port in
