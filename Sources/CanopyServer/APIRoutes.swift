@@ -16,6 +16,7 @@ package enum APIRoutes {
         "PUT /api/v1/apps/{app}/tags/{tag}": .manageDiscovery,
         "DELETE /api/v1/apps/{app}/tags/{tag}": .manageDiscovery,
         "GET /api/v1/audit": .readAudit,
+        "DELETE /api/v1/discovery": .manageDiscovery,
     ]
 
     package static func add(
@@ -46,6 +47,20 @@ package enum APIRoutes {
             let next = offset + page.count < all.count ? ListQuery.cursor(offset: offset + page.count) : nil
             let items = page.map(DiscoveredApp.init)
             return try query.respond(items, next: next, csvHeader: DiscoveredApp.csvHeader) { $0.csvRow }
+        }
+        api.delete("/discovery") { _, context -> Response in
+            let principal = try context.require(.manageDiscovery)
+            let deleted = try await Retention.deleteAllDiscovery(
+                in: store,
+                by: principal.name,
+                from: context.clientAddress,
+                now: clock()
+            )
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"deleted":\#(deleted)}"#))
+            )
         }
         api.get("/apps/tags") { request, context -> Response in
             _ = try context.require(.readDiscovery)

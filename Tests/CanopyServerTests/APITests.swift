@@ -366,4 +366,21 @@ import Testing
             }
         }
     }
+
+    @Test func deletingAllDiscoveryDataThroughTheAPIIsAudited() async throws {
+        try await withServer { server, tokens in
+            let app = Application(router: server.router(clock: { Self.now }))
+            try await app.test(.router) { client in
+                #expect(
+                    try await send(client, .delete, "/api/v1/discovery", token: tokens[.securityReader]).status
+                        == .forbidden
+                )
+                let response = try await send(client, .delete, "/api/v1/discovery", token: tokens[.globalAdmin])
+                #expect(response.status == .ok && String(buffer: response.body) == #"{"deleted":5}"#)
+                #expect(try await server.store.discoveryByApp(days: Int32.min...Int32.max).isEmpty)
+                let entry = try #require(try await server.store.auditEntries(before: nil, limit: 1).first?.entry)
+                #expect(entry.action == "discovery.delete-all" && entry.actor == "global-admin")
+            }
+        }
+    }
 }
