@@ -34,9 +34,7 @@ package struct CanopyServer: Sendable {
     package static func prepare(_ options: Options) async throws -> CanopyServer {
         let directory = try ServerDataDirectory(path: options.dataDirectory)
         let (_, createdKey) = try directory.masterKey()
-        try directory.ensurePrivateDatabaseFile()
-        let store = try SQLiteStore(path: directory.databasePath)
-        try await store.migrate()
+        let store = try await openStore(directory)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let password = try await FirstAdmin.ensure(in: store, now: now)
         return CanopyServer(
@@ -44,6 +42,14 @@ package struct CanopyServer: Sendable {
             store: store,
             startup: Startup(dataDirectory: directory.path, createdMasterKey: createdKey, firstAdminPassword: password)
         )
+    }
+
+    /// The data directory's SQLite store, private to the server's user (mode 0600) and migrated.
+    package static func openStore(_ directory: ServerDataDirectory) async throws -> SQLiteStore {
+        try directory.ensurePrivateDatabaseFile()
+        let store = try SQLiteStore(path: directory.databasePath)
+        try await store.migrate()
+        return store
     }
 
     /// The routes: `/healthz`, `/metrics` (Prometheus), the API (``APIRoutes``).

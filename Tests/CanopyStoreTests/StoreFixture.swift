@@ -57,7 +57,8 @@ func withStore(
     case .postgres:
         let name = "canopy_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
         let admin = PostgresStore.Admin(configuration: Backend.postgresConfiguration(database: "postgres"))
-        try await admin.execute("CREATE DATABASE \(name)")
+        // From template0: concurrent CREATE DATABASE from template1 fails while another copy of it is in progress.
+        try await admin.execute("CREATE DATABASE \(name) TEMPLATE template0")
         var opened: [PostgresStore] = []
         do {
             let store = PostgresStore(configuration: Backend.postgresConfiguration(database: name))

@@ -80,7 +80,7 @@ package struct AppCatalog: Sendable {
             let bytes = raw.bindMemory(to: UInt8.self)
             var start = 0
             while start < bytes.count {
-                let end = bytes.scan(for: 10, from: start) ?? bytes.count
+                let end = bytes.index(of: 10, from: start) ?? bytes.count
                 let line = bytes.sub(start..<end)
                 if !line.trimmed.isEmpty {
                     if !first { array.append(UInt8(ascii: ",")) }

@@ -1,5 +1,4 @@
 package import CanopyCore
-import Glibc
 
 /// Byte-level helpers for parsers (STYLE.md §15: parse bytes, build `String`s only for kept values).
 extension UnsafeBufferPointer where Element == UInt8 {
@@ -84,14 +83,6 @@ extension UnsafeBufferPointer where Element == UInt8 {
         guard from < count else { return nil }
         let i = WordScan.firstIndex(of: needle, in: self, from: from)
         return i < count ? i : nil
-    }
-
-    /// The first index of `needle` at or after `from`, found with libc's vectorized `memchr`: for long spans (a
-    /// chunk, a whole line); ``index(of:from:)-(UInt8,_)`` is cheaper on a short field.
-    package func scan(for needle: UInt8, from: Int = 0) -> Int? {
-        guard from < count, let base = baseAddress else { return nil }
-        guard let hit = memchr(base + from, Int32(needle), count - from) else { return nil }
-        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }
 
     /// The first index where the literal `needle` starts, at or after `from`.

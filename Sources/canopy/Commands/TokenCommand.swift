@@ -22,11 +22,7 @@ struct TokenCommand: AsyncParsableCommand {
 
     /// The data directory's store, migrated (without creating an admin or printing anything).
     static func openStore(_ data: String) async throws -> any Store {
-        let directory = try ServerDataDirectory(path: data)
-        try directory.ensurePrivateDatabaseFile()
-        let store = try SQLiteStore(path: directory.databasePath)
-        try await store.migrate()
-        return store
+        try await CanopyServer.openStore(ServerDataDirectory(path: data))
     }
 
     static var actor: String {
