@@ -33,6 +33,8 @@ package struct ReasonCode: RawRepresentable, Sendable, Hashable, Codable, Coding
     package static let binaryData = ReasonCode("binary-data")
     /// A header line this format requires (`#Fields:`) has not been seen yet.
     package static let missingHeader = ReasonCode("missing-header")
+    /// A whole input (a file dropped into a watched folder) that could not be read: a damaged archive, no access.
+    package static let unreadableInput = ReasonCode("unreadable-input")
 
     // Ignored: a well-formed line that carries no traffic (counted, never an error).
     /// Comments, `#` directives and column headers.

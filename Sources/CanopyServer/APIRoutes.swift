@@ -1,3 +1,4 @@
+import CanopyDiscovery
 package import CanopyStore
 import Foundation
 import HTTPTypes
@@ -17,13 +18,14 @@ package enum APIRoutes {
         "DELETE /api/v1/apps/{app}/tags/{tag}": .manageDiscovery,
         "GET /api/v1/audit": .readAudit,
         "DELETE /api/v1/discovery": .manageDiscovery,
-    ]
+    ].merging(DataSourceRoutes.permissions) { first, _ in first }
 
     package static func add(
         to router: Router<CanopyRequestContext>,
         store: any Store,
         clock: @escaping @Sendable () -> Int64,
-        limiter: RateLimiter
+        limiter: RateLimiter,
+        formats: Set<String> = Set(BuiltinParsers.all.map { $0.descriptor.id })
     ) {
         router.get("/api/openapi.json") { _, _ -> Response in
             guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
@@ -37,6 +39,7 @@ package enum APIRoutes {
         }
         let api = router.group("/api/v1")
             .add(middleware: TokenAuthenticator(store: store, clock: clock, limiter: limiter))
+        DataSourceRoutes.add(to: api, store: store, formats: formats, clock: clock)
         api.get("/discovery/apps") { request, context -> Response in
             _ = try context.require(.readDiscovery)
             let query = try ListQuery(request)

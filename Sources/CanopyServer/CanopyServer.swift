@@ -1,7 +1,11 @@
+import CanopyCollector
+package import CanopyDiscovery
 package import CanopyStore
 import Foundation
 package import Hummingbird
 package import Logging
+package import NIOSSL
+import ServiceLifecycle
 
 /// `canopy serve`: opens the data directory and the store, makes sure there is an admin, and serves HTTP.
 package struct CanopyServer: Sendable {
@@ -9,11 +13,30 @@ package struct CanopyServer: Sendable {
         package var dataDirectory: String
         package var host: String
         package var port: Int
+        /// The app catalog continuous discovery matches against; without one the collector does not run.
+        package var catalog: AppCatalog?
+        /// The formats a data source may name.
+        package var parsers: [ParserFactory]
+        /// A PEM certificate chain and key for TLS listeners; a self-signed certificate is generated when nil.
+        package var tlsCertificatePath: String?
+        package var tlsKeyPath: String?
 
-        package init(dataDirectory: String = "canopy-data", host: String = "127.0.0.1", port: Int = 8080) {
+        package init(
+            dataDirectory: String = "canopy-data",
+            host: String = "127.0.0.1",
+            port: Int = 8080,
+            catalog: AppCatalog? = nil,
+            parsers: [ParserFactory] = BuiltinParsers.factories,
+            tlsCertificatePath: String? = nil,
+            tlsKeyPath: String? = nil
+        ) {
             self.dataDirectory = dataDirectory
             self.host = host
             self.port = port
+            self.catalog = catalog
+            self.parsers = parsers
+            self.tlsCertificatePath = tlsCertificatePath
+            self.tlsKeyPath = tlsKeyPath
         }
     }
 
@@ -29,18 +52,27 @@ package struct CanopyServer: Sendable {
     package let store: any Store
     package let startup: Startup
     package let metrics = ServerMetrics()
+    /// The TLS context of TLS listeners (syslog over TLS).
+    package let tls: NIOSSLContext
 
     /// Prepares the data directory, the master key, the SQLite store (migrated) and the first admin.
     package static func prepare(_ options: Options) async throws -> CanopyServer {
         let directory = try ServerDataDirectory(path: options.dataDirectory)
-        let (_, createdKey) = try directory.masterKey()
+        let (masterKey, createdKey) = try directory.masterKey()
+        let tls = try ServerCertificate.tlsContext(
+            certificatePath: options.tlsCertificatePath,
+            keyPath: options.tlsKeyPath,
+            directory: directory,
+            masterKey: masterKey
+        )
         let store = try await openStore(directory)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let password = try await FirstAdmin.ensure(in: store, now: now)
         return CanopyServer(
             options: options,
             store: store,
-            startup: Startup(dataDirectory: directory.path, createdMasterKey: createdKey, firstAdminPassword: password)
+            startup: Startup(dataDirectory: directory.path, createdMasterKey: createdKey, firstAdminPassword: password),
+            tls: tls
         )
     }
 
@@ -79,7 +111,13 @@ package struct CanopyServer: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: body))
             )
         }
-        APIRoutes.add(to: router, store: store, clock: clock, limiter: limiter)
+        APIRoutes.add(
+            to: router,
+            store: store,
+            clock: clock,
+            limiter: limiter,
+            formats: Set(options.parsers.map(\.descriptor.id))
+        )
         return router
     }
 
@@ -93,10 +131,23 @@ package struct CanopyServer: Sendable {
             clock: Self.now,
             logger: logger
         )
+        var services: [any Service] = [retention]
+        if let catalog = options.catalog {
+            services.append(
+                CollectorService(
+                    store: store,
+                    catalog: catalog,
+                    parsers: options.parsers,
+                    configuration: CollectorConfiguration(host: options.host, tls: tls),
+                    clock: Self.now,
+                    logger: logger
+                )
+            )
+        }
         let app = Application(
             router: router(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "canopy"),
-            services: [retention],
+            services: services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )

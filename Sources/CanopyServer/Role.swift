@@ -12,7 +12,7 @@ package enum Role: String, CaseIterable, Sendable, Codable {
     /// Whether the role grants `permission`.
     package func allows(_ permission: Permission) -> Bool {
         switch permission {
-        case .readDiscovery, .readAudit: true
+        case .readDiscovery, .readAudit, .readAlerts: true
         case .manageDiscovery: self == .globalAdmin || self == .securityAdmin
         case .manageTokens, .manageAdmins: self == .globalAdmin
         }
@@ -24,6 +24,7 @@ package enum Permission: String, Sendable, CaseIterable {
     case readDiscovery = "discovery.read"
     case manageDiscovery = "discovery.manage"
     case readAudit = "audit.read"
+    case readAlerts = "alerts.read"
     case manageTokens = "tokens.manage"
     case manageAdmins = "admins.manage"
 }

@@ -20,7 +20,14 @@ package struct Migration: Sendable, Hashable {
 ///   grain, keyed by day first so that retention deletes a range of the key;
 /// - `admins(name, password_hash, role, must_change_password, created_at)` (v2): local admin accounts;
 /// - `api_tokens(id, name, token_hash, role, created_by, created_at, expires_at, revoked)` (v3): API bearer tokens,
-///   kept only as the SHA-256 of their secret.
+///   kept only as the SHA-256 of their secret;
+/// - `data_sources(id, name, format, transport, port, path, created_by, created_at, lines, records, ignored, rejected,
+///   bytes, last_received_at)` (v4): continuous-discovery feeds (syslog ports and watched folders) with what each
+///   received;
+/// - `data_source_reasons(source_id, reason, count)` (v4): a data source's ignored and rejected lines by
+///   `ignored:<code>` / `rejected:<code>` key;
+/// - `alerts(id, time, kind, severity, title, description, entity, dedup_key, status)` (v4): alerts, at most one per
+///   non-null dedup key.
 package enum Schema {
     /// SQLite (through GRDB's migrator).
     package static let sqlite: [Migration] = [
@@ -59,6 +66,27 @@ package enum Schema {
                 token_hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL, created_by TEXT NOT NULL, \
                 created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0)
                 """
+            ]
+        ),
+        Migration(
+            id: "v4-data-sources-alerts",
+            statements: [
+                """
+                CREATE TABLE data_sources (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, \
+                format TEXT NOT NULL, transport TEXT NOT NULL, port INTEGER, path TEXT, created_by TEXT NOT NULL, \
+                created_at INTEGER NOT NULL, lines INTEGER NOT NULL DEFAULT 0, records INTEGER NOT NULL DEFAULT 0, \
+                ignored INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0, \
+                bytes INTEGER NOT NULL DEFAULT 0, last_received_at INTEGER)
+                """,
+                """
+                CREATE TABLE data_source_reasons (source_id INTEGER NOT NULL, reason TEXT NOT NULL, \
+                count INTEGER NOT NULL, PRIMARY KEY (source_id, reason)) WITHOUT ROWID
+                """,
+                """
+                CREATE TABLE alerts (id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, kind TEXT NOT NULL, \
+                severity TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL, entity TEXT NOT NULL, \
+                dedup_key TEXT UNIQUE, status TEXT NOT NULL)
+                """,
             ]
         ),
     ]
@@ -100,6 +128,27 @@ package enum Schema {
                 role TEXT NOT NULL, created_by TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, \
                 revoked BOOLEAN NOT NULL DEFAULT FALSE)
                 """
+            ]
+        ),
+        Migration(
+            id: "v4-data-sources-alerts",
+            statements: [
+                """
+                CREATE TABLE data_sources (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, format TEXT NOT NULL, \
+                transport TEXT NOT NULL, port INTEGER, path TEXT, created_by TEXT NOT NULL, \
+                created_at BIGINT NOT NULL, lines BIGINT NOT NULL DEFAULT 0, records BIGINT NOT NULL DEFAULT 0, \
+                ignored BIGINT NOT NULL DEFAULT 0, rejected BIGINT NOT NULL DEFAULT 0, \
+                bytes BIGINT NOT NULL DEFAULT 0, last_received_at BIGINT)
+                """,
+                """
+                CREATE TABLE data_source_reasons (source_id BIGINT NOT NULL, reason TEXT NOT NULL, \
+                count BIGINT NOT NULL, PRIMARY KEY (source_id, reason))
+                """,
+                """
+                CREATE TABLE alerts (id BIGSERIAL PRIMARY KEY, time BIGINT NOT NULL, kind TEXT NOT NULL, \
+                severity TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL, entity TEXT NOT NULL, \
+                dedup_key TEXT UNIQUE, status TEXT NOT NULL)
+                """,
             ]
         ),
     ]

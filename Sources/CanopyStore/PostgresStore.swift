@@ -391,6 +391,193 @@ package final class PostgresStore: Store {
         }
     }
 
+    // MARK: Data sources (continuous discovery)
+
+    package func createDataSource(_ s: DataSource) async throws -> Int64? {
+        try await run("create data source") {
+            // The port travels as a bigint and is cast to the integer column (an out-of-range port is an error).
+            let rows = try await client.query(
+                """
+                INSERT INTO data_sources (name, format, transport, port, path, created_by, created_at)
+                VALUES (\(s.name), \(s.format), \(s.transport.rawValue), \(s.port), \(s.path), \(s.createdBy),
+                    \(s.createdAt))
+                ON CONFLICT (name) DO NOTHING RETURNING id
+                """,
+                logger: logger
+            )
+            for try await id in rows.decode(Int64.self) { return id }
+            return nil
+        }
+    }
+
+    package func dataSources() async throws -> [DataSource] {
+        try await run("read data sources") {
+            let rows = try await client.query(
+                """
+                SELECT id, name, format, transport, port, path, created_by, created_at FROM data_sources
+                ORDER BY id
+                """,
+                logger: logger
+            )
+            var out: [DataSource] = []
+            for try await (id, name, format, transport, port, path, createdBy, createdAt) in rows.decode(
+                (Int64, String, String, String, Int?, String?, String, Int64).self
+            ) {
+                guard let known = DataSource.Transport(rawValue: transport) else {
+                    throw StoreError("read data sources", "unknown transport")
+                }
+                out.append(
+                    DataSource(
+                        id: id,
+                        name: name,
+                        format: format,
+                        transport: known,
+                        port: port,
+                        path: path,
+                        createdBy: createdBy,
+                        createdAt: createdAt
+                    )
+                )
+            }
+            return out
+        }
+    }
+
+    package func deleteDataSource(id: Int64) async throws -> Bool {
+        try await run("delete data source") {
+            try await client.withTransaction(logger: logger) { connection in
+                // The source row first: that waits for an `addIntake` holding it, so the reasons deleted next
+                // include any it added (and a later `addIntake` finds no source and adds none).
+                let deleted = try await connection.query(
+                    "DELETE FROM data_sources WHERE id = \(id) RETURNING 1",
+                    logger: logger
+                )
+                var found = false
+                for try await _ in deleted { found = true }
+                try await connection.query("DELETE FROM data_source_reasons WHERE source_id = \(id)", logger: logger)
+                return found
+            }
+        }
+    }
+
+    package func addIntake(_ d: DataSourceIntake, to id: Int64) async throws {
+        try await run("add intake") {
+            // One transaction: the counters and every reason count, or nothing (an unknown id changes nothing).
+            try await client.withTransaction(logger: logger) { connection in
+                // GREATEST ignores nulls, so the stored and the new last received time are both kept if known.
+                let updated = try await connection.query(
+                    """
+                    UPDATE data_sources SET lines = lines + \(d.lines), records = records + \(d.records),
+                        ignored = ignored + \(d.ignored), rejected = rejected + \(d.rejected),
+                        bytes = bytes + \(d.bytes),
+                        last_received_at = GREATEST(last_received_at, \(d.lastReceivedAt)::bigint)
+                    WHERE id = \(id) RETURNING 1
+                    """,
+                    logger: logger
+                )
+                var found = false
+                for try await _ in updated { found = true }
+                guard found, !d.reasons.isEmpty else { return }
+                // One round trip: the reasons travel as arrays (their keys are distinct, being a dictionary's).
+                let reasons = Array(d.reasons.keys)
+                let counts = reasons.map { d.reasons[$0] ?? 0 }
+                try await connection.query(
+                    """
+                    INSERT INTO data_source_reasons (source_id, reason, count)
+                    SELECT \(id), * FROM UNNEST(\(reasons)::text[], \(counts)::bigint[])
+                    ON CONFLICT (source_id, reason) DO UPDATE SET
+                        count = data_source_reasons.count + excluded.count
+                    """,
+                    logger: logger
+                )
+            }
+        }
+    }
+
+    package func intakes() async throws -> [Int64: DataSourceIntake] {
+        try await run("read intakes") {
+            // One statement, so counters and reasons come from the same snapshot.
+            let rows = try await client.query(
+                """
+                SELECT s.id, s.lines, s.records, s.ignored, s.rejected, s.bytes, s.last_received_at,
+                    r.reason, r.count
+                FROM data_sources s LEFT JOIN data_source_reasons r ON r.source_id = s.id
+                """,
+                logger: logger
+            )
+            var out: [Int64: DataSourceIntake] = [:]
+            for try await (id, lines, records, ignored, rejected, bytes, last, reason, count) in rows.decode(
+                (Int64, Int64, Int64, Int64, Int64, Int64, Int64?, String?, Int64?).self
+            ) {
+                var intake =
+                    out[id]
+                    ?? DataSourceIntake(
+                        lines: lines,
+                        records: records,
+                        ignored: ignored,
+                        rejected: rejected,
+                        bytes: bytes,
+                        lastReceivedAt: last
+                    )
+                if let reason, let count { intake.reasons[reason] = count }
+                out[id] = intake
+            }
+            return out
+        }
+    }
+
+    // MARK: System alerts
+
+    package func raiseAlert(_ a: SystemAlert) async throws -> Int64? {
+        try await run("raise alert") {
+            // Null keys never conflict (UNIQUE treats nulls as distinct).
+            let rows = try await client.query(
+                """
+                INSERT INTO alerts (time, kind, severity, title, description, entity, dedup_key, status)
+                VALUES (\(a.time), \(a.kind), \(a.severity), \(a.title), \(a.detail), \(a.entity), \(a.dedupKey),
+                    \(a.status))
+                ON CONFLICT (dedup_key) DO NOTHING RETURNING id
+                """,
+                logger: logger
+            )
+            for try await id in rows.decode(Int64.self) { return id }
+            return nil
+        }
+    }
+
+    package func alerts(before: Int64?, limit: Int) async throws -> [StoredSystemAlert] {
+        try await run("read alerts") {
+            let rows = try await client.query(
+                """
+                SELECT id, time, kind, severity, title, description, entity, dedup_key, status FROM alerts
+                WHERE id < \(before ?? Int64.max) ORDER BY id DESC LIMIT \(Int64(max(0, limit)))
+                """,
+                logger: logger
+            )
+            var out: [StoredSystemAlert] = []
+            for try await (id, time, kind, severity, title, detail, entity, dedupKey, status) in rows.decode(
+                (Int64, Int64, String, String, String, String, String, String?, String).self
+            ) {
+                out.append(
+                    StoredSystemAlert(
+                        id: id,
+                        alert: SystemAlert(
+                            time: time,
+                            kind: kind,
+                            severity: severity,
+                            title: title,
+                            detail: detail,
+                            entity: entity,
+                            dedupKey: dedupKey,
+                            status: status
+                        )
+                    )
+                )
+            }
+            return out
+        }
+    }
+
     private struct DiscoveryKey: Hashable {
         var day: Int32
         var app: String

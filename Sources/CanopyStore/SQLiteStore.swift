@@ -330,6 +330,173 @@ package final class SQLiteStore: Store {
         }
     }
 
+    // MARK: Data sources (continuous discovery)
+
+    package func createDataSource(_ s: DataSource) async throws -> Int64? {
+        try await run("create data source") { [pool] in
+            try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO data_sources (name, format, transport, port, path, created_by, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING
+                        """,
+                    arguments: [s.name, s.format, s.transport.rawValue, s.port, s.path, s.createdBy, s.createdAt]
+                )
+                return db.changesCount > 0 ? db.lastInsertedRowID : nil
+            }
+        }
+    }
+
+    package func dataSources() async throws -> [DataSource] {
+        try await run("read data sources") { [pool] in
+            try await pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, name, format, transport, port, path, created_by, created_at FROM data_sources
+                        ORDER BY id
+                        """
+                ).map { row in
+                    let transport: String = row["transport"]
+                    guard let known = DataSource.Transport(rawValue: transport) else {
+                        throw StoreError("read data sources", "unknown transport")
+                    }
+                    return DataSource(
+                        id: row["id"],
+                        name: row["name"],
+                        format: row["format"],
+                        transport: known,
+                        port: row["port"],
+                        path: row["path"],
+                        createdBy: row["created_by"],
+                        createdAt: row["created_at"]
+                    )
+                }
+            }
+        }
+    }
+
+    package func deleteDataSource(id: Int64) async throws -> Bool {
+        try await run("delete data source") { [pool] in
+            // One transaction: the source and its reason counts go together.
+            try await pool.write { db in
+                try db.execute(sql: "DELETE FROM data_sources WHERE id = ?", arguments: [id])
+                let found = db.changesCount > 0
+                try db.execute(sql: "DELETE FROM data_source_reasons WHERE source_id = ?", arguments: [id])
+                return found
+            }
+        }
+    }
+
+    package func addIntake(_ d: DataSourceIntake, to id: Int64) async throws {
+        try await run("add intake") { [pool] in
+            // One transaction: the counters and every reason count, or nothing (an unknown id changes nothing).
+            try await pool.write { db in
+                // SQLite's max() is null when any argument is; coalescing each side keeps the known one.
+                try db.execute(
+                    sql: """
+                        UPDATE data_sources SET lines = lines + ?, records = records + ?, ignored = ignored + ?,
+                            rejected = rejected + ?, bytes = bytes + ?,
+                            last_received_at = max(coalesce(last_received_at, ?), coalesce(?, last_received_at))
+                        WHERE id = ?
+                        """,
+                    arguments: [
+                        d.lines, d.records, d.ignored, d.rejected, d.bytes, d.lastReceivedAt, d.lastReceivedAt, id,
+                    ]
+                )
+                guard db.changesCount > 0, !d.reasons.isEmpty else { return }
+                let statement = try db.makeStatement(
+                    sql: """
+                        INSERT INTO data_source_reasons (source_id, reason, count) VALUES (?, ?, ?)
+                        ON CONFLICT (source_id, reason) DO UPDATE SET count = count + excluded.count
+                        """
+                )
+                for (reason, count) in d.reasons {
+                    try statement.execute(arguments: [id, reason, count])
+                }
+            }
+        }
+    }
+
+    package func intakes() async throws -> [Int64: DataSourceIntake] {
+        try await run("read intakes") { [pool] in
+            // One statement, so counters and reasons come from the same snapshot.
+            try await pool.read { db in
+                var out: [Int64: DataSourceIntake] = [:]
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT s.id, s.lines, s.records, s.ignored, s.rejected, s.bytes, s.last_received_at,
+                            r.reason, r.count
+                        FROM data_sources s LEFT JOIN data_source_reasons r ON r.source_id = s.id
+                        """
+                ) {
+                    let id: Int64 = row["id"]
+                    var intake =
+                        out[id]
+                        ?? DataSourceIntake(
+                            lines: row["lines"],
+                            records: row["records"],
+                            ignored: row["ignored"],
+                            rejected: row["rejected"],
+                            bytes: row["bytes"],
+                            lastReceivedAt: row["last_received_at"]
+                        )
+                    if let reason: String = row["reason"] { intake.reasons[reason] = row["count"] }
+                    out[id] = intake
+                }
+                return out
+            }
+        }
+    }
+
+    // MARK: System alerts
+
+    package func raiseAlert(_ a: SystemAlert) async throws -> Int64? {
+        try await run("raise alert") { [pool] in
+            try await pool.write { db in
+                // Null keys never conflict (UNIQUE treats nulls as distinct).
+                try db.execute(
+                    sql: """
+                        INSERT INTO alerts (time, kind, severity, title, description, entity, dedup_key, status)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING
+                        """,
+                    arguments: [a.time, a.kind, a.severity, a.title, a.detail, a.entity, a.dedupKey, a.status]
+                )
+                return db.changesCount > 0 ? db.lastInsertedRowID : nil
+            }
+        }
+    }
+
+    package func alerts(before: Int64?, limit: Int) async throws -> [StoredSystemAlert] {
+        try await run("read alerts") { [pool] in
+            try await pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, time, kind, severity, title, description, entity, dedup_key, status FROM alerts
+                        WHERE id < ? ORDER BY id DESC LIMIT ?
+                        """,
+                    arguments: [before ?? Int64.max, max(0, limit)]
+                ).map { row in
+                    StoredSystemAlert(
+                        id: row["id"],
+                        alert: SystemAlert(
+                            time: row["time"],
+                            kind: row["kind"],
+                            severity: row["severity"],
+                            title: row["title"],
+                            detail: row["description"],
+                            entity: row["entity"],
+                            dedupKey: row["dedup_key"],
+                            status: row["status"]
+                        )
+                    )
+                }
+            }
+        }
+    }
+
     /// Runs `body`, naming the operation in errors.
     @discardableResult
     private func run<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {

@@ -81,4 +81,33 @@ package protocol Store: Sendable {
     /// many aggregates were deleted.
     @discardableResult
     func deleteDiscovery(before day: Int32?) async throws -> Int
+
+    // MARK: Data sources (continuous discovery)
+
+    /// Stores a data source (its `id` is ignored) and returns the id the store gave it; nil when the name is taken
+    /// (nothing changes then).
+    func createDataSource(_ source: DataSource) async throws -> Int64?
+
+    /// Every data source, oldest first.
+    func dataSources() async throws -> [DataSource]
+
+    /// Deletes a data source and what it received; false when there is no such source.
+    @discardableResult
+    func deleteDataSource(id: Int64) async throws -> Bool
+
+    /// Adds `delta` to what source `id` received (counters and reasons add up, the last received time is the later
+    /// one). Nothing happens for an unknown id.
+    func addIntake(_ delta: DataSourceIntake, to id: Int64) async throws
+
+    /// What each data source received, by source id (sources that received nothing have an empty intake).
+    func intakes() async throws -> [Int64: DataSourceIntake]
+
+    // MARK: System alerts
+
+    /// Stores an alert and returns its id; nil when an alert with the same `dedupKey` exists (nothing changes).
+    @discardableResult
+    func raiseAlert(_ alert: SystemAlert) async throws -> Int64?
+
+    /// Alerts newest first: those with an id below `before` (all when nil), at most `limit`.
+    func alerts(before: Int64?, limit: Int) async throws -> [StoredSystemAlert]
 }

@@ -21,7 +21,7 @@ struct Canopy: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DiscoverCommand.self, CatalogCommand.self, BlocklistCommand.self, DeanonymizeCommand.self, DocsCommand.self,
-            ServeCommand.self, TokenCommand.self,
+            ServeCommand.self, TokenCommand.self, DataSourceCommand.self,
         ]
     )
 }

@@ -217,6 +217,253 @@ import Testing
         }
     }
 
+    static let folderSource = DataSource(
+        name: "hq-squid",
+        format: "squid.native",
+        transport: .folder,
+        path: "/var/log/canopy/hq squid/",
+        createdBy: "admin",
+        createdAt: 1_700_000_000_000
+    )
+
+    static let syslogSource = DataSource(
+        name: "fw'; DROP TABLE data_sources; -- “edge” 🔥",
+        format: "paloalto.traffic",
+        transport: .tcp,
+        port: 5_514,
+        createdBy: "<script>alice</script>",
+        createdAt: 1_700_000_000_001
+    )
+
+    @Test(arguments: Backend.available)
+    func dataSourcesAreCreatedListedOldestFirstAndDeleted(_ backend: Backend) async throws {
+        try await withStore(backend) { store, reopen in
+            #expect(try await store.dataSources().isEmpty)
+            var folder = Self.folderSource
+            folder.id = 12_345  // ignored: the store gives the id
+            let folderID = try #require(try await store.createDataSource(folder))
+            let syslogID = try #require(try await store.createDataSource(Self.syslogSource))
+            var tls = Self.syslogSource
+            tls.name = "branch-tls"
+            tls.transport = .tls
+            tls.port = 6_514
+            let tlsID = try #require(try await store.createDataSource(tls))
+            #expect(folderID < syslogID && syslogID < tlsID && folderID != 12_345)
+
+            var expected = [Self.folderSource, Self.syslogSource, tls]
+            expected[0].id = folderID
+            expected[1].id = syslogID
+            expected[2].id = tlsID
+            #expect(try await store.dataSources() == expected)
+            // Every field round-trips, nulls included, and survives reopening.
+            let listed = try await reopen().dataSources()
+            #expect(listed == expected)
+            #expect(listed[0].port == nil && listed[0].path == "/var/log/canopy/hq squid/")
+            #expect(listed[1].port == 5_514 && listed[1].path == nil && listed[1].transport == .tcp)
+            #expect(listed[1].name == "fw'; DROP TABLE data_sources; -- “edge” 🔥")
+
+            let deleted = try await store.deleteDataSource(id: syslogID)
+            let deletedAgain = try await store.deleteDataSource(id: syslogID)
+            let deletedMissing = try await store.deleteDataSource(id: 999_999)
+            #expect(deleted && !deletedAgain && !deletedMissing)
+            #expect(try await store.dataSources() == [expected[0], expected[2]])
+            // The name is free again once its source is deleted, with a new id.
+            let recreated = try #require(try await store.createDataSource(Self.syslogSource))
+            #expect(recreated > tlsID)
+            #expect(try await store.dataSources().map(\.id) == [folderID, tlsID, recreated])
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aDataSourceNameIsTakenOnce(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            let id = try #require(try await store.createDataSource(Self.folderSource))
+            var same = Self.syslogSource
+            same.name = Self.folderSource.name
+            #expect(try await store.createDataSource(same) == nil)
+            var stored = Self.folderSource
+            stored.id = id
+            #expect(try await store.dataSources() == [stored])
+            #expect(try await store.intakes() == [id: DataSourceIntake()])
+            // Names compare exactly: another case is another name.
+            var upper = Self.folderSource
+            upper.name = "HQ-SQUID"
+            #expect(try await store.createDataSource(upper) != nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func intakeDeltasAddUpWithReasonsAndTheLatestReceivedTime(_ backend: Backend) async throws {
+        try await withStore(backend) { store, reopen in
+            let a = try #require(try await store.createDataSource(Self.folderSource))
+            let b = try #require(try await store.createDataSource(Self.syslogSource))
+            #expect(try await store.intakes() == [a: DataSourceIntake(), b: DataSourceIntake()])
+
+            let deltas = [
+                DataSourceIntake(
+                    lines: 10,
+                    records: 7,
+                    ignored: 2,
+                    rejected: 1,
+                    bytes: 1_200,
+                    reasons: ["ignored:header": 2, "rejected:bad-timestamp": 1],
+                    lastReceivedAt: 5_000
+                ),
+                // Earlier than what is stored: the stored time stays.
+                DataSourceIntake(
+                    lines: 4,
+                    records: 1,
+                    ignored: 0,
+                    rejected: 3,
+                    bytes: 300,
+                    reasons: ["rejected:bad-timestamp": 2, "rejected:too-few-fields": 1],
+                    lastReceivedAt: 4_000
+                ),
+                // No time: the stored time stays.
+                DataSourceIntake(lines: 1, records: 1, bytes: 90),
+                DataSourceIntake(
+                    lines: 5,
+                    ignored: 5,
+                    bytes: 0,
+                    reasons: ["ignored:header": 5],
+                    lastReceivedAt: 9_000
+                ),
+            ]
+            var expected = DataSourceIntake()
+            for delta in deltas {
+                #expect(delta.lines == delta.records + delta.ignored + delta.rejected)
+                try await store.addIntake(delta, to: a)
+                expected.add(delta)
+            }
+            try await store.addIntake(DataSourceIntake(), to: a)
+            #expect(
+                expected
+                    == DataSourceIntake(
+                        lines: 20,
+                        records: 9,
+                        ignored: 7,
+                        rejected: 4,
+                        bytes: 1_590,
+                        reasons: ["ignored:header": 7, "rejected:bad-timestamp": 3, "rejected:too-few-fields": 1],
+                        lastReceivedAt: 9_000
+                    )
+            )
+            // An unknown id changes nothing, not even its reasons.
+            try await store.addIntake(
+                DataSourceIntake(lines: 1, rejected: 1, reasons: ["rejected:x": 1], lastReceivedAt: 1),
+                to: 999_999
+            )
+
+            let intakes = try await reopen().intakes()
+            #expect(intakes == [a: expected, b: DataSourceIntake()])
+            let stored = try #require(intakes[a])
+            #expect(stored.lines == stored.records + stored.ignored + stored.rejected)
+            #expect(stored.reasons.values.reduce(0, +) == stored.ignored + stored.rejected)
+            #expect(try await store.intakes()[b]?.isEmpty == true)
+
+            // A first time on a source that had none is taken as is.
+            try await store.addIntake(DataSourceIntake(lines: 1, records: 1, bytes: 10, lastReceivedAt: 3), to: b)
+            #expect(
+                try await store.intakes()[b] == DataSourceIntake(lines: 1, records: 1, bytes: 10, lastReceivedAt: 3)
+            )
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func deletingADataSourceRemovesWhatItReceived(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            let a = try #require(try await store.createDataSource(Self.folderSource))
+            let b = try #require(try await store.createDataSource(Self.syslogSource))
+            let delta = DataSourceIntake(
+                lines: 3,
+                records: 1,
+                ignored: 1,
+                rejected: 1,
+                bytes: 99,
+                reasons: ["ignored:header": 1, "rejected:bad-timestamp": 1],
+                lastReceivedAt: 42
+            )
+            try await store.addIntake(delta, to: a)
+            try await store.addIntake(delta, to: b)
+            #expect(try await store.deleteDataSource(id: a))
+            #expect(try await store.intakes() == [b: delta])
+            // Adding to the deleted source does nothing; a source created with the same name starts empty.
+            try await store.addIntake(delta, to: a)
+            let again = try #require(try await store.createDataSource(Self.folderSource))
+            #expect(again != a)
+            #expect(try await store.intakes() == [b: delta, again: DataSourceIntake()])
+        }
+    }
+
+    static func alert(_ i: Int, dedupKey: String? = nil) -> SystemAlert {
+        SystemAlert(
+            time: 1_700_000_000_000 + Int64(i),
+            kind: "datasource.silent",
+            severity: ["low", "medium", "high"][i % 3],
+            title: "Data source \(i) is silent",
+            detail: "<b>no logs</b> for 2 h from 'source-\(i)' “🔥”",
+            entity: "datasource:\(i)",
+            dedupKey: dedupKey,
+            status: i % 4 == 0 ? "closed" : "open"
+        )
+    }
+
+    @Test(arguments: Backend.available)
+    func alertsPageNewestFirstWithoutGapsOrRepeats(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            #expect(try await store.alerts(before: nil, limit: 10).isEmpty)
+            var ids: [Int64] = []
+            for i in 0..<23 {
+                let id = try #require(
+                    try await store.raiseAlert(Self.alert(i, dedupKey: i % 2 == 0 ? "datasource.silent:\(i)" : nil))
+                )
+                ids.append(id)
+            }
+            #expect(ids == ids.sorted() && Set(ids).count == 23)
+            var pages: [[StoredSystemAlert]] = []
+            var cursor: Int64?
+            repeat {
+                let page = try await store.alerts(before: cursor, limit: 10)
+                if page.isEmpty { break }
+                pages.append(page)
+                cursor = page.last?.id
+            } while true
+            #expect(pages.map(\.count) == [10, 10, 3])
+            let all = pages.flatMap { $0 }
+            #expect(all.map(\.id) == ids.reversed())
+            // Every field round-trips, a nil key included.
+            #expect(
+                all.map(\.alert)
+                    == (0..<23).reversed().map {
+                        Self.alert($0, dedupKey: $0 % 2 == 0 ? "datasource.silent:\($0)" : nil)
+                    }
+            )
+            #expect(all.last?.alert.dedupKey == "datasource.silent:0" && all.last?.alert.status == "closed")
+            #expect(all[0].alert.detail == "<b>no logs</b> for 2 h from 'source-22' “🔥”")
+            #expect(all[1].alert.dedupKey == nil && all[1].alert.severity == "low")
+            #expect(try await store.alerts(before: nil, limit: 0).isEmpty)
+            #expect(try await store.alerts(before: ids[0], limit: 10).isEmpty)
+            #expect(try await store.alerts(before: ids[5], limit: 2).map(\.id) == [ids[4], ids[3]])
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func anAlertIsRaisedOncePerDedupKeyAndNilKeysNeverDedup(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            let first = try #require(try await store.raiseAlert(Self.alert(1, dedupKey: "datasource.silent:3")))
+            // The same key with other fields: nothing changes.
+            #expect(try await store.raiseAlert(Self.alert(2, dedupKey: "datasource.silent:3")) == nil)
+            let otherKey = try #require(try await store.raiseAlert(Self.alert(3, dedupKey: "datasource.silent:4")))
+            let unkeyed1 = try #require(try await store.raiseAlert(Self.alert(4)))
+            let unkeyed2 = try #require(try await store.raiseAlert(Self.alert(4)))
+            #expect(Set([first, otherKey, unkeyed1, unkeyed2]).count == 4)
+            let all = try await store.alerts(before: nil, limit: 100)
+            #expect(all.map(\.id) == [unkeyed2, unkeyed1, otherKey, first])
+            #expect(all.last?.alert == Self.alert(1, dedupKey: "datasource.silent:3"))
+            #expect(all[0].alert == Self.alert(4) && all[1].alert == Self.alert(4))
+        }
+    }
+
     /// Migrations are frozen: a released migration never changes. This pins each one's text; a schema change is a
     /// new migration appended to the list (and a new line here).
     @Test func migrationsAreFrozen() {
@@ -227,7 +474,15 @@ import Testing
             }
             return String(h, radix: 16)
         }
-        #expect(Schema.sqlite.map(fingerprint) == ["cab38562224e28e6", "3f60b6234df21599", "68a32bab57395a43"])
-        #expect(Schema.postgres.map(fingerprint) == ["7b93a77aa6832b25", "f28d97e955f4fb71", "913047f4d359ee30"])
+        #expect(
+            Schema.sqlite.map(fingerprint) == [
+                "cab38562224e28e6", "3f60b6234df21599", "68a32bab57395a43", "176adccb43fb5150",
+            ]
+        )
+        #expect(
+            Schema.postgres.map(fingerprint) == [
+                "7b93a77aa6832b25", "f28d97e955f4fb71", "913047f4d359ee30", "a3fcfed8745871c5",
+            ]
+        )
     }
 }

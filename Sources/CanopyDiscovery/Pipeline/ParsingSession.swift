@@ -48,6 +48,13 @@ package struct ParsingSession: Sendable {
         )
     }
 
+    /// Counts line `number` as rejected for `reason` without parsing it: for units the transport already found
+    /// unreadable (a syslog message over the length limit, one cut off by the end of its stream).
+    package mutating func countRejected(_ reason: ReasonCode, line number: Int) {
+        statistics.lines += 1
+        statistics.countRejected(reason, source: source, line: number)
+    }
+
     /// Parses one line.
     package mutating func consume(line: Bytes, number: Int) -> TrafficRecord? {
         var record = TrafficRecord()

@@ -1,4 +1,6 @@
 import ArgumentParser
+import CanopyCollector
+import CanopyDiscovery
 import CanopyServer
 import CanopyStore
 import Foundation
@@ -19,7 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
               canopy serve --data /var/lib/canopy --host 0.0.0.0 --port 8443
               canopy serve --demo                           # also loads samples/discovery into the store
 
-            This version serves GET /healthz; the API and the portal come next (docs/store.md, issue 3).
+            It serves GET /healthz, Prometheus /metrics and the token-protected REST API (docs/api.md), and runs \
+            continuous Cloud Discovery: every data source (canopy datasource add, or the API) gets its syslog port \
+            (UDP, TCP or TLS) on --host, or its watched folder (docs/collector.md).
             """
     )
 
@@ -38,14 +42,34 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The logs --demo loads.")
     var demoLogs: String = "samples/discovery"
 
+    @Option(help: "A PEM certificate chain for TLS listeners (default: a self-signed one, generated once).")
+    var tlsCert: String?
+
+    @Option(help: "The PEM private key of --tls-cert.")
+    var tlsKey: String?
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
     }
 
     func run() async throws {
         let server: CanopyServer
         do {
-            server = try await CanopyServer.prepare(.init(dataDirectory: data, host: host, port: port))
+            let settings = try DataDirectory(path: data).loadSettings()
+            let catalog = try CatalogResources.load(override: nil, settings: settings)
+            server = try await CanopyServer.prepare(
+                .init(
+                    dataDirectory: data,
+                    host: host,
+                    port: port,
+                    catalog: catalog,
+                    parsers: BuiltinParsers.factories
+                        + (try CustomParsers.load(files: [], data: DataDirectory(path: data))),
+                    tlsCertificatePath: tlsCert,
+                    tlsKeyPath: tlsKey
+                )
+            )
         } catch {
             throw ValidationError("\(error)")
         }
@@ -61,7 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
                 """
             )
         }
-        if demo { try await loadDemo(into: server) }
+        if demo { try await loadDemo(into: server, catalog: server.options.catalog) }
         var logger = Logger(label: "canopy") { JSONLogHandler(label: $0) }
         logger.logLevel = .notice
         let host = self.host
@@ -71,7 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Loads the sample logs into the store the first time `--demo` is given for this data directory.
-    private func loadDemo(into server: CanopyServer) async throws {
+    private func loadDemo(into server: CanopyServer, catalog: AppCatalog?) async throws {
         let marker = "demo.discovery.loaded"
         if try await server.store.setting(marker) != nil {
             Self.say("canopy: demo: sample logs already loaded")
@@ -82,8 +106,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "--demo: no sample logs at \(demoLogs) (run from the repository, or give --demo-logs)"
             )
         }
-        let settings = try DataDirectory(path: data).loadSettings()
-        let catalog = try CatalogResources.load(override: nil, settings: settings)
+        guard let catalog else { return }
         // The samples are old: each log's traffic is moved to end today, so that retention keeps it.
         let today = Int32(Date().timeIntervalSince1970 / 86_400)
         let outcome = try await DiscoveryIngest.ingest(

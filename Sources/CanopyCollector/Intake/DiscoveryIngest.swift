@@ -1,4 +1,3 @@
-import CanopyCollector
 package import CanopyDiscovery
 package import CanopyStore
 
@@ -28,6 +27,8 @@ package enum DiscoveryIngest {
     ///   - endingOn: for demo data: a day (days since the epoch) to move each input's traffic to, so that its last
     ///     day is that day (old sample logs would otherwise fall outside retention at once); nil keeps the logged
     ///     times.
+    ///   - format: the format of every input (a data source's), instead of detecting one; every line is then
+    ///     counted under it, even when none parses.
     ///   - parsers: the formats to detect among.
     ///   - context: parse settings.
     /// - Returns: what was read, parsed and stored; unreadable or unrecognized inputs are listed, not thrown.
@@ -37,6 +38,7 @@ package enum DiscoveryIngest {
         catalog: AppCatalog,
         store: any Store,
         endingOn: Int32? = nil,
+        format: ParserFactory? = nil,
         parsers: [ParserFactory] = BuiltinParsers.factories,
         context: ParseContext = ParseContext(capturesDetail: false)
     ) async throws -> Outcome {
@@ -52,7 +54,7 @@ package enum DiscoveryIngest {
         }
         for input in inputs {
             var grain = GrainAggregator(matcher: matcher)
-            var ingest = InputIngest(source: input.name, context: context, candidates: parsers)
+            var ingest = InputIngest(source: input.name, context: context, parser: format, candidates: parsers)
             do {
                 try input.read { chunk in ingest.feed(chunk, into: &grain) }
             } catch let error as InputError {
@@ -79,22 +81,7 @@ package enum DiscoveryIngest {
             }
             outcome.records += ingest.statistics.records
             let shift = endingOn.map { $0 - (grain.cells.keys.map(\.day).max() ?? $0) } ?? 0
-            let shiftMs = Int64(shift) * 86_400_000
-            let rows = grain.cells.map { key, counters in
-                DiscoveryRow(
-                    day: key.day + shift,
-                    app: catalog.apps[Int(key.app)].id,
-                    user: key.user,
-                    sourceIP: key.sourceIP,
-                    bytesUp: counters.bytesUp,
-                    bytesDown: counters.bytesDown,
-                    bytesTotal: counters.bytesTotal,
-                    transactions: counters.transactions,
-                    blocked: counters.blocked,
-                    firstSeen: counters.firstSeen == .max ? 0 : counters.firstSeen + shiftMs,
-                    lastSeen: counters.lastSeen == .min ? 0 : counters.lastSeen + shiftMs
-                )
-            }
+            let rows = grain.rows(catalog: catalog, shiftDays: shift)
             var start = 0
             while start < rows.count {
                 let end = min(rows.count, start + batchSize)

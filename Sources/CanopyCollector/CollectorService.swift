@@ -1,0 +1,290 @@
+import CanopyCore
+package import CanopyDiscovery
+package import CanopyStore
+import Foundation
+package import Logging
+package import NIOSSL
+import ServiceLifecycle
+
+/// How the collector listens and how often it writes.
+package struct CollectorConfiguration: Sendable {
+    /// The address syslog ports bind to.
+    package var host: String
+    /// The server TLS context for `tls` sources (TLS 1.2+); without one, TLS sources report an error.
+    package var tls: NIOSSLContext?
+    /// How often data sources are reconciled with the store, folders polled and what arrived written to the store.
+    /// Parsed traffic reaches the reports within about this long.
+    package var interval: Duration
+    /// How often data-source health is checked (disconnected sources, system alerts).
+    package var healthInterval: Duration
+    /// A watched file is read once it has not changed for this long.
+    package var folderSettleMilliseconds: Int64
+    /// The longest syslog message kept; longer ones are counted as `overlong-line`.
+    package var maximumMessageLength: Int
+
+    package init(
+        host: String = "127.0.0.1",
+        tls: NIOSSLContext? = nil,
+        interval: Duration = .seconds(2),
+        healthInterval: Duration = .seconds(60),
+        folderSettleMilliseconds: Int64 = 2_000,
+        maximumMessageLength: Int = 64 * 1024
+    ) {
+        self.host = host
+        self.tls = tls
+        self.interval = interval
+        self.healthInterval = healthInterval
+        self.folderSettleMilliseconds = folderSettleMilliseconds
+        self.maximumMessageLength = maximumMessageLength
+    }
+}
+
+/// Continuous Cloud Discovery: runs a listener (UDP, TCP or TLS syslog) or a folder watch for every data source in
+/// the store, parses what arrives with the source's format, writes the aggregates and the per-source intake counters
+/// to the store every ``CollectorConfiguration/interval``, and raises a system alert for a source silent 48 hours.
+///
+/// Data sources are read from the store on every pass, so a source added or removed through the API (on this node
+/// or another) starts or stops within one interval. A port that cannot be bound is reported in the setting
+/// `datasource.error.<id>` (shown by the API) and retried.
+package actor CollectorService: Service {
+    private let store: any Store
+    private let catalog: AppCatalog
+    private let matcher: AppMatcher
+    private let parsers: [ParserFactory]
+    private let configuration: CollectorConfiguration
+    private let clock: @Sendable () -> Int64
+    private let logger: Logger
+
+    private struct Running {
+        var source: DataSource
+        var intake: SourceIntake
+        var listener: SyslogListener?
+        var folder: FolderWatch?
+        /// Drained rows and counters the store refused; written first at the next pass.
+        var unwritten: [DiscoveryRow] = []
+        var unwrittenIntake = DataSourceIntake()
+    }
+
+    private var running: [Int64: Running] = [:]
+    /// Sources that failed to start, with when, so that they are retried every 30 s rather than every pass.
+    private var failedAt: [Int64: Int64] = [:]
+    private var lastHealthCheck: Int64?
+
+    /// - Parameters:
+    ///   - store: where data sources are read from and what they receive is written to.
+    ///   - catalog: the app catalog (custom apps included) destinations are matched against.
+    ///   - parsers: the formats a source may name (the built-in ones and the data directory's custom parsers).
+    ///   - configuration: addresses, TLS and intervals.
+    ///   - clock: milliseconds since the epoch (injected for tests of health and alerts).
+    ///   - logger: for start-up failures and alerts (never message contents).
+    package init(
+        store: any Store,
+        catalog: AppCatalog,
+        parsers: [ParserFactory] = BuiltinParsers.factories,
+        configuration: CollectorConfiguration,
+        clock: @escaping @Sendable () -> Int64,
+        logger: Logger
+    ) {
+        self.store = store
+        self.catalog = catalog
+        self.matcher = AppMatcher(catalog: catalog)
+        self.parsers = parsers
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        try? await cancelWhenGracefulShutdown { try await self.loop() }
+        await stopAll()
+    }
+
+    private func loop() async throws {
+        while true {
+            await pass()
+            try await Task.sleep(for: configuration.interval)
+        }
+    }
+
+    /// One pass: start and stop sources to match the store, read ready files of watched folders, write what arrived,
+    /// and check health when it is due. ``run()`` makes one every interval; tests call it directly.
+    package func pass() async {
+        await reconcile()
+        await readFolders()
+        await flush()
+        let now = clock()
+        let healthMs = configuration.healthInterval.components.seconds * 1000
+        if lastHealthCheck.map({ now - $0 >= healthMs }) ?? true {
+            lastHealthCheck = now
+            await checkHealth(now: now)
+        }
+    }
+
+    /// The port a running syslog source is bound to.
+    package func port(of sourceID: Int64) -> Int? { running[sourceID]?.listener?.port }
+
+    /// Everything the running sources counted since they started (diagnostics with their first message numbers).
+    package func statistics(of sourceID: Int64) -> ParseStatistics? { running[sourceID]?.intake.statistics }
+
+    /// Closes every listener and writes what they received.
+    package func stopAll() async {
+        for id in Array(running.keys) { await stop(id) }
+    }
+
+    // MARK: Sources
+
+    private func reconcile() async {
+        let sources: [DataSource]
+        do {
+            sources = try await store.dataSources()
+        } catch {
+            logger.error("collector: cannot read data sources", metadata: ["canopy.error": "\(error)"])
+            return
+        }
+        let wanted = Dictionary(sources.map { ($0.id, $0) }) { first, _ in first }
+        for (id, run) in running where wanted[id] != run.source { await stop(id) }
+        let now = clock()
+        for source in sources where running[source.id] == nil {
+            if let failed = failedAt[source.id], now - failed < 30_000 { continue }
+            await start(source, now: now)
+        }
+    }
+
+    private func start(_ source: DataSource, now: Int64) async {
+        let errorKey = "datasource.error.\(source.id)"
+        do {
+            guard let parser = parsers.first(where: { $0.descriptor.id == source.format }) else {
+                throw CollectorError("unknown format \(source.format)")
+            }
+            let intake = SourceIntake(source: source, parser: parser, catalog: catalog, matcher: matcher)
+            var run = Running(source: source, intake: intake)
+            if source.transport == .folder {
+                guard let path = source.path, !path.isEmpty else { throw CollectorError("no folder given") }
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                run.folder = FolderWatch(path: path, settleMilliseconds: configuration.folderSettleMilliseconds)
+            } else {
+                run.listener = try await SyslogListener.start(
+                    source: source,
+                    host: configuration.host,
+                    intake: intake,
+                    tls: configuration.tls,
+                    maximumLength: configuration.maximumMessageLength,
+                    clock: clock
+                )
+            }
+            running[source.id] = run
+            failedAt[source.id] = nil
+            if (try? await store.setting(errorKey)) != nil { try? await store.setSetting(errorKey, to: nil) }
+            logger.notice(
+                "collector: data source started",
+                metadata: [
+                    "canopy.datasource.id": "\(source.id)",
+                    "canopy.datasource.transport": "\(source.transport.rawValue)",
+                    "canopy.parser.id": "\(source.format)",
+                ]
+            )
+        } catch {
+            failedAt[source.id] = now
+            let reason = "\(error)"
+            logger.error(
+                "collector: data source cannot start",
+                metadata: ["canopy.datasource.id": "\(source.id)", "canopy.error": "\(reason)"]
+            )
+            if (try? await store.setting(errorKey)) != reason { try? await store.setSetting(errorKey, to: reason) }
+        }
+    }
+
+    private func stop(_ id: Int64) async {
+        guard let run = running[id] else { return }
+        await run.listener?.stop()
+        await flush(id)
+        running[id] = nil
+    }
+
+    // MARK: Writing
+
+    private func flush() async {
+        for id in Array(running.keys) { await flush(id) }
+    }
+
+    /// Writes what source `id` received since the last write; kept for the next pass when the store fails.
+    private func flush(_ id: Int64) async {
+        guard var run = running[id] else { return }
+        let drained = run.intake.drain()
+        run.unwritten += drained.rows
+        run.unwrittenIntake.add(drained.intake)
+        do {
+            var start = 0
+            while start < run.unwritten.count {
+                let end = min(run.unwritten.count, start + DiscoveryIngest.batchSize)
+                try await store.addDiscovery(Array(run.unwritten[start..<end]))
+                start = end
+            }
+            run.unwritten = []
+            if run.unwrittenIntake.lines > 0 {
+                try await store.addIntake(run.unwrittenIntake, to: id)
+            }
+            run.unwrittenIntake = DataSourceIntake()
+        } catch {
+            logger.error("collector: cannot write to the store", metadata: ["canopy.error": "\(error)"])
+        }
+        if running[id] != nil { running[id] = run }
+    }
+
+    // MARK: Folders
+
+    private func readFolders() async {
+        for id in Array(running.keys) {
+            guard var folder = running[id]?.folder, let source = running[id]?.source else { continue }
+            let ready = folder.poll(now: clock())
+            running[id]?.folder = folder
+            for file in ready { await read(file, of: source) }
+        }
+    }
+
+    /// Reads one settled file of a folder source into the store and archives it.
+    private func read(_ file: String, of source: DataSource) async {
+        guard let parser = parsers.first(where: { $0.descriptor.id == source.format }) else { return }
+        do {
+            let outcome = try await DiscoveryIngest.ingest(
+                paths: [file],
+                catalog: catalog,
+                store: store,
+                format: parser,
+                context: ParseContext(capturesDetail: false)
+            )
+            var statistics = ParseStatistics()
+            for input in outcome.sources { statistics.merge(input.statistics) }
+            for _ in outcome.failures { statistics.countRejected(.unreadableInput, source: file, line: 0) }
+            statistics.lines += outcome.failures.count
+            try await store.addIntake(DataSourceIntake(statistics: statistics, lastReceivedAt: clock()), to: source.id)
+            try FolderWatch.archive(file, failed: !outcome.failures.isEmpty)
+        } catch {
+            logger.error(
+                "collector: cannot read a watched file",
+                metadata: ["canopy.datasource.id": "\(source.id)", "canopy.error": "\(error)"]
+            )
+            _ = try? FolderWatch.archive(file, failed: true)
+        }
+    }
+
+    // MARK: Health
+
+    private func checkHealth(now: Int64) async {
+        do {
+            let intakes = try await store.intakes()
+            for source in try await store.dataSources() {
+                let health = DataSourceHealth(source: source, intake: intakes[source.id], now: now)
+                guard health.needsAlert else { continue }
+                if try await store.raiseAlert(health.alert(for: source, now: now)) != nil {
+                    logger.warning(
+                        "collector: data source silent for 48 hours, alert raised",
+                        metadata: ["canopy.datasource.id": "\(source.id)"]
+                    )
+                }
+            }
+        } catch {
+            logger.error("collector: health check failed", metadata: ["canopy.error": "\(error)"])
+        }
+    }
+}

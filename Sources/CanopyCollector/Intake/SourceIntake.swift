@@ -1,0 +1,88 @@
+import CanopyCore
+package import CanopyDiscovery
+package import CanopyStore
+import NIOCore
+import Synchronization
+
+/// Where one data source's messages go: parsed as they arrive (on the event loop that read them, so a slow parse
+/// slows the sender through TCP flow control instead of piling up in memory), aggregated at the store's grain, and
+/// drained into the store every few seconds by ``CollectorService``.
+///
+/// Every message is counted: it becomes a record, or is ignored or rejected under a reason, in the same
+/// ``ParseStatistics`` that `canopy discover` reports. Thread-safe: each connection's event loop calls ``ingest(_:at:)``.
+package final class SourceIntake: Sendable {
+    package let source: DataSource
+    private let catalog: AppCatalog
+    private let state: Mutex<State>
+
+    private struct State: Sendable {
+        var session: ParsingSession
+        var grain: GrainAggregator
+        /// Messages numbered from 1 for the whole life of the intake (the "line numbers" of diagnostics).
+        var messages = 0
+        /// The statistics already handed out by ``drain()``.
+        var drained = ParseStatistics()
+        var lastReceivedAt: Int64?
+    }
+
+    /// What arrived since the last drain.
+    package struct Drained: Sendable {
+        package var rows: [DiscoveryRow]
+        package var intake: DataSourceIntake
+    }
+
+    /// - Parameters:
+    ///   - source: the data source (its name names diagnostics).
+    ///   - parser: the source's format; messages are read through ``SyslogPayloadParser``, so a relay's envelope does
+    ///     not matter.
+    ///   - catalog: the app catalog, custom apps included.
+    ///   - matcher: a matcher built from `catalog` (shared by every source).
+    package init(source: DataSource, parser: ParserFactory, catalog: AppCatalog, matcher: AppMatcher) {
+        self.source = source
+        self.catalog = catalog
+        let session = ParsingSession(
+            parser: SyslogPayloadParser(wrapping: parser.makeParser()),
+            context: ParseContext(capturesDetail: false),
+            source: source.name
+        )
+        state = Mutex(State(session: session, grain: GrainAggregator(matcher: matcher)))
+    }
+
+    /// Parses and counts a batch of frames received at `now` (milliseconds since the epoch).
+    package func ingest(_ frames: [SyslogFrame], at now: Int64) {
+        guard !frames.isEmpty else { return }
+        state.withLock { state in
+            for frame in frames {
+                state.messages += 1
+                switch frame {
+                case .message(let buffer):
+                    let record = buffer.withUnsafeReadableBytes { raw in
+                        state.session.consume(line: raw.bindMemory(to: UInt8.self), number: state.messages)
+                    }
+                    if let record { state.grain.add(record) }
+                case .overlong:
+                    state.session.countRejected(.overlongLine, line: state.messages)
+                case .truncated:
+                    state.session.countRejected(.truncated, line: state.messages)
+                }
+            }
+            state.lastReceivedAt = now
+        }
+    }
+
+    /// Everything counted so far, since the intake began (diagnostics included: the first places of each reason).
+    package var statistics: ParseStatistics { state.withLock { $0.session.statistics } }
+
+    /// Takes what arrived since the last drain: the aggregates (the intake starts new ones) and the counters' delta.
+    package func drain() -> Drained {
+        let (grain, statistics, previous, last) = state.withLock { state in
+            let grain = state.grain
+            state.grain = GrainAggregator(matcher: grain.matcher)
+            let previous = state.drained
+            state.drained = state.session.statistics
+            return (grain, state.drained, previous, state.lastReceivedAt)
+        }
+        let intake = DataSourceIntake(statistics: statistics, since: previous, lastReceivedAt: last)
+        return Drained(rows: grain.rows(catalog: catalog), intake: intake)
+    }
+}
