@@ -3,6 +3,7 @@
 # squid: the real proxy of the interop test and the `squid -k parse` check of generated ACLs.
 # bind9-utils: named-checkzone, the check of the generated DNS RPZ zone.
 # zlib1g-dev: zlib headers for streaming .gz input.
+# rsyslog, bsdutils (logger), openssl: real syslog senders (UDP, TCP, TLS) for the collector tests and benchmark.
 # postgresql: the server behind the store conformance suite's PostgreSQL backend (a throw-away cluster per run).
 set -euo pipefail
 need=()
@@ -12,6 +13,9 @@ command -v named-checkzone >/dev/null 2>&1 || need+=(bind9-utils)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+[ -x /usr/sbin/rsyslogd ] || need+=(rsyslog)
+command -v logger >/dev/null 2>&1 || need+=(bsdutils)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing: ${need[*]}"
     SUDO=""
@@ -21,4 +25,5 @@ if [ ${#need[@]} -gt 0 ]; then
     $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
     # The squid package starts a system service where systemd exists; the tests run their own instance.
     $SUDO pkill -x squid 2>/dev/null || true
+    $SUDO pkill -x rsyslogd 2>/dev/null || true
 fi

@@ -224,11 +224,14 @@ import Testing
         _ client: some TestClientProtocol,
         _ method: HTTPRequest.Method,
         _ uri: String,
-        token: String?
+        token: String?,
+        json body: String? = nil
     ) async throws -> TestResponse {
         var headers: HTTPFields = [:]
         if let token { headers[.authorization] = "Bearer \(token)" }
-        return try await client.execute(uri: uri, method: method, headers: headers)
+        guard let body else { return try await client.execute(uri: uri, method: method, headers: headers) }
+        headers[.contentType] = "application/json"
+        return try await client.execute(uri: uri, method: method, headers: headers, body: ByteBuffer(string: body))
     }
 
     @Test func sanctioningTagsAppsExclusivelyAndAuditsWhoDidIt() async throws {
@@ -268,6 +271,46 @@ import Testing
         }
     }
 
+    @Test func dataSourcesAreCreatedListedWithTheirHealthRefusedWhenInvalidAndAudited() async throws {
+        try await withServer { server, tokens in
+            let app = Application(router: server.router(clock: { Self.now }))
+            try await app.test(.router) { client in
+                let admin = tokens[.securityAdmin]
+                let body = #"{"name":"hq-squid","format":"squid.native","transport":"tcp","port":5514}"#
+                let created = try await send(client, .post, "/api/v1/datasources", token: admin, json: body)
+                #expect(created.status == .created)
+                #expect(try json(created)["status"] as? String == "waiting")
+                for bad in [
+                    #"{"name":"other","format":"squid.native","transport":"tls","port":5514}"#,  // port taken (TCP)
+                    #"{"name":"hq-squid","format":"squid.native","transport":"udp","port":5515}"#,  // name taken
+                    #"{"name":"x","format":"no.such-format","transport":"udp","port":5516}"#,
+                    #"{"name":"x","format":"squid.native","transport":"folder","path":"relative/dir"}"#,
+                    #"{"name":"<script>","format":"squid.native","transport":"udp","port":5517}"#,
+                    "not json",
+                ] {
+                    let response = try await send(client, .post, "/api/v1/datasources", token: admin, json: bad)
+                    #expect(response.status == .badRequest, "\(bad)")
+                }
+                let udp = #"{"name":"hq-udp","format":"squid.native","transport":"udp","port":5514}"#
+                #expect(
+                    try await send(client, .post, "/api/v1/datasources", token: admin, json: udp).status == .created
+                )
+                let list = try json(try await get(client, "/api/v1/datasources", token: tokens[.securityReader]))
+                let items = try #require(list["items"] as? [[String: Any]])
+                #expect(items.map { $0["name"] as? String } == ["hq-squid", "hq-udp"])
+                let intake = try #require(items.first?["intake"] as? [String: Any])
+                #expect(intake["lines"] as? Int == 0)
+                let csv = try await get(client, "/api/v1/datasources?format=csv", token: admin)
+                #expect(String(buffer: csv.body).hasPrefix("id,name,format,transport,port,path,status"))
+                let id = try #require(items.first?["id"] as? Int)
+                #expect(try await send(client, .delete, "/api/v1/datasources/\(id)", token: admin).status == .ok)
+                #expect(try await send(client, .delete, "/api/v1/datasources/\(id)", token: admin).status == .notFound)
+                let audit = try await server.store.auditEntries(before: nil, limit: 10).map(\.entry.action)
+                #expect(audit.prefix(3) == ["datasource.delete", "datasource.create", "datasource.create"])
+            }
+        }
+    }
+
     /// Every API route × every role: a role without the route's permission gets 403, one with it does not; no token
     /// gets 401. The permission table must name every API route.
     @Test func everyRouteAnswersEveryRoleAsItsPermissionSays() async throws {
@@ -281,16 +324,41 @@ import Testing
             )
             let app = Application(router: router)
             try await app.test(.router) { client in
+                var made = 0
                 for route in apiRoutes {
                     let key = "\(route.method.rawValue.uppercased()) \(route.path)"
                     let permission = try #require(APIRoutes.permissions[key])
-                    let uri = route.path.replacingOccurrences(of: "{app}", with: "box")
+                    let path = route.path.replacingOccurrences(of: "{app}", with: "box")
                         .replacingOccurrences(of: "{tag}", with: "sanctioned")
-                    #expect(try await send(client, route.method, uri, token: nil).status == .unauthorized, "\(key)")
+                    #expect(try await send(client, route.method, path, token: nil).status == .unauthorized, "\(key)")
                     for role in Role.allCases {
-                        let status = try await send(client, route.method, uri, token: tokens[role]).status
+                        // Routes that create or delete something get a fresh, valid request each time.
+                        made += 1
+                        var uri = path
+                        var body: String?
+                        var success = HTTPResponse.Status.ok
+                        if key == "POST /api/v1/datasources" {
+                            body =
+                                #"{"name":"s\#(made)","format":"squid.native","transport":"tcp","port":\#(20_000 + made)}"#
+                            success = .created
+                        } else if route.path.contains("{id}") {
+                            let id = try #require(
+                                try await server.store.createDataSource(
+                                    DataSource(
+                                        name: "d\(made)",
+                                        format: "squid.native",
+                                        transport: .udp,
+                                        port: 30_000 + made,
+                                        createdBy: "test",
+                                        createdAt: Self.now
+                                    )
+                                )
+                            )
+                            uri = path.replacingOccurrences(of: "{id}", with: "\(id)")
+                        }
+                        let status = try await send(client, route.method, uri, token: tokens[role], json: body).status
                         if role.allows(permission) {
-                            #expect(status == .ok, "\(key) as \(role.rawValue)")
+                            #expect(status == success, "\(key) as \(role.rawValue)")
                         } else {
                             #expect(status == .forbidden, "\(key) as \(role.rawValue)")
                         }
