@@ -53,7 +53,9 @@ package struct SyslogFramer: Sendable {
         case .needMore:
             return nil
         case .counted(let length, let headerLength):
-            if length > maximumLength {
+            // Trailing CR, LF and NUL are framing: a message is measured without them (a little slack here, the
+            // exact check after trimming).
+            if length > maximumLength + Self.trailerSlack {
                 buffer.moveReaderIndex(forwardBy: headerLength)
                 skipping = length
                 let n = min(skipping, buffer.readableBytes)
@@ -71,18 +73,17 @@ package struct SyslogFramer: Sendable {
             let start = buffer.readerIndex + headerLength
             let message = Self.trimmed(buffer, start, length)
             buffer.moveReaderIndex(to: start + length)
-            return .message(message)
+            return message.readableBytes > maximumLength ? .overlong : .message(message)
         case .lineFramed:
             break
         }
         let start = buffer.readerIndex
         if let lf = buffer.readableBytesView.firstIndex(of: 10) {
-            let frame: SyslogFrame =
-                lf - start > maximumLength ? .overlong : .message(Self.trimmed(buffer, start, lf - start))
+            let message = Self.trimmed(buffer, start, lf - start)
             buffer.moveReaderIndex(to: lf + 1)
-            return frame
+            return message.readableBytes > maximumLength ? .overlong : .message(message)
         }
-        if buffer.readableBytes > maximumLength {
+        if buffer.readableBytes > maximumLength + Self.trailerSlack {
             buffer.moveReaderIndex(to: buffer.writerIndex)
             discardingLine = true
             return .overlong
@@ -90,8 +91,11 @@ package struct SyslogFramer: Sendable {
         guard atEnd else { return nil }
         let message = Self.trimmed(buffer, start, buffer.readableBytes)
         buffer.moveReaderIndex(to: buffer.writerIndex)
-        return .message(message)
+        return message.readableBytes > maximumLength ? .overlong : .message(message)
     }
+
+    /// Trailing bytes (CR, NUL) allowed past the limit before a message is known to be overlong unread.
+    private static let trailerSlack = 8
 
     private enum Framing {
         case needMore
