@@ -69,6 +69,8 @@ import Testing
         "<134>2026-12-02T11:00:00+01:00 proxy1 squid[812]: ",
         "<134>Dec  2 11:00:00 proxy1 ",
         "<13>",
+        // No host and no tag: not RFC 3164, but devices send it.
+        "<134>Dec  2 11:00:00 ",
     ]
 
     @Test(arguments: envelopes)

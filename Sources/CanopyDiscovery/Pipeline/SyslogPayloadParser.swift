@@ -5,8 +5,9 @@ package import CanopyCore
 ///
 /// Formats that are syslog by nature (Cisco ASA, Juniper SRX, PAN-OS syslog …) read the envelope themselves, so each
 /// message is first given whole to the wrapped parser; only when that parser rejects it is the envelope (and an RFC
-/// 3164 tag such as `squid[812]:`) taken off and the rest given to the parser again. Ignored lines and records are
-/// never parsed twice, and a message is counted once either way.
+/// 3164 tag such as `squid[812]:`) taken off and the rest given to the parser again — and, when that is rejected
+/// too, the rest from what looked like a host name (an envelope with a time but no host or tag). Ignored lines and
+/// records are never parsed again, and a message is counted once either way.
 package struct SyslogPayloadParser: LogParser {
     private var inner: any LogParser
 
@@ -20,7 +21,18 @@ package struct SyslogPayloadParser: LogParser {
         let start = Self.payloadStart(of: line, defaultYear: context.defaultYear)
         guard start > 0, start < line.count else { return whole }
         record = TrafficRecord()
-        return inner.parse(Bytes(rebasing: line[start...]), context: context, into: &record)
+        let payload = inner.parse(Bytes(rebasing: line[start...]), context: context, into: &record)
+        guard case .rejected = payload else { return payload }
+        // An envelope without a host name or tag (`<13>Dec  2 11:00:00 MESSAGE`, not RFC 3164 but seen): what
+        // was taken for the host is the message's first word.
+        let header = SyslogHeader.parse(line, defaultYear: context.defaultYear)
+        guard let host = header.host, let hostStart = host.baseAddress, let lineStart = line.baseAddress else {
+            return payload
+        }
+        let offset = hostStart - lineStart
+        guard offset > 0, offset < start else { return payload }
+        record = TrafficRecord()
+        return inner.parse(Bytes(rebasing: line[offset...]), context: context, into: &record)
     }
 
     /// Where the message after the syslog envelope and its tag starts; 0 when the line has no envelope.
