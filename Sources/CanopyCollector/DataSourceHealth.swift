@@ -41,9 +41,7 @@ package struct DataSourceHealth: Sendable, Hashable, Codable {
             kind: "datasource.silent",
             severity: "medium",
             title: "Data source \(source.name) is disconnected",
-            detail: "No log has arrived from data source \(source.name) (\(source.transport.rawValue)"
-                + (source.port.map { " port \($0)" } ?? source.path.map { " folder \($0)" } ?? "")
-                + ", format \(source.format)) for \(hours) hours.",
+            detail: "No log has arrived from data source \(source.name) (\(source.summary)) for \(hours) hours.",
             entity: "datasource:\(source.id)",
             dedupKey: "datasource.silent:\(source.id):\(silentSince)"
         )

@@ -67,9 +67,7 @@ enum DataSourceRoutes {
                     actor: principal.name,
                     action: "datasource.create",
                     target: stored.name,
-                    detail: "\(stored.transport.rawValue) "
-                        + (stored.port.map { "port \($0)" } ?? stored.path.map { "folder \($0)" } ?? "")
-                        + ", format \(stored.format)",
+                    detail: stored.summary,
                     sourceIP: context.clientAddress
                 )
             )

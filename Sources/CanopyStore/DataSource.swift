@@ -31,6 +31,12 @@ package struct DataSource: Sendable, Hashable, Codable {
     package var createdBy: String
     package var createdAt: Int64
 
+    /// Where and how it receives, for people: `tcp port 5514, format squid.native`.
+    package var summary: String {
+        "\(transport.rawValue) " + (port.map { "port \($0)" } ?? path.map { "folder \($0)" } ?? "")
+            + ", format \(format)"
+    }
+
     package init(
         id: Int64 = 0,
         name: String,

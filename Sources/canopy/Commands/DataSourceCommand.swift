@@ -65,8 +65,7 @@ struct DataSourceCommand: AsyncParsableCommand {
                     actor: TokenCommand.actor,
                     action: "datasource.create",
                     target: name,
-                    detail: "\(kind.rawValue) " + (port.map { "port \($0)" } ?? folder.map { "folder \($0)" } ?? "")
-                        + ", format \(format)",
+                    detail: source.summary,
                     sourceIP: nil
                 )
             )
