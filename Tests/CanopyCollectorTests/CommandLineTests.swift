@@ -298,6 +298,45 @@ import Testing
         #expect(report["firstSeen"] as? String == "2023-11-14T22:13:20.000Z")
     }
 
+    @Test func datasourceAddListAndRemoveWorkOnTheStoreAndRefuseBadSources() throws {
+        let ws = try Workspace()
+        defer { ws.remove() }
+        let added = try ws.canopyOK([
+            "datasource", "add", "--data", "data", "--name", "hq-squid", "--format", "squid.native", "--transport",
+            "tcp", "--port", "5514", "--output", "json",
+        ])
+        let source = try #require(
+            try JSONSerialization.jsonObject(with: Data(added.stdout.utf8)) as? [String: Any]
+        )
+        #expect(source["name"] as? String == "hq-squid")
+        #expect(source["createdBy"] as? String == CommandLineTests.operatorName)
+        _ = try ws.canopyOK([
+            "datasource", "add", "--data", "data", "--name", "drop", "--format", "squid.native", "--transport",
+            "folder", "--path", "incoming",
+        ])
+        for bad in [
+            ["--name", "hq-squid", "--transport", "udp", "--port", "5515"],  // name taken
+            ["--name", "other", "--transport", "tls", "--port", "5514"],  // TCP port taken
+            ["--name", "other", "--transport", "tcp"],  // no port
+            ["--name", "other", "--transport", "carrier-pigeon", "--port", "1"],
+        ] {
+            let run = try ws.canopy(["datasource", "add", "--data", "data", "--format", "squid.native"] + bad)
+            #expect(run.status != 0, "\(bad)")
+            #expect(!run.stderr.isEmpty, "\(bad)")
+        }
+        let list = try ws.canopyOK(["datasource", "list", "--data", "data", "--output", "json"])
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        #expect(items.compactMap { ($0["source"] as? [String: Any])?["name"] as? String } == ["hq-squid", "drop"])
+        #expect(items.allSatisfy { $0["status"] as? String == "waiting" })
+        let folder = try #require((items.last?["source"] as? [String: Any])?["path"] as? String)
+        #expect(folder.hasPrefix("/") && folder.hasSuffix("/incoming"))
+        #expect(try ws.canopyOK(["datasource", "list", "--data", "data"]).stdout.contains("tcp/5514"))
+        _ = try ws.canopyOK(["datasource", "remove", "--data", "data", "1"])
+        #expect(try ws.canopy(["datasource", "remove", "--data", "data", "1"]).status == 1)
+        let after = try ws.canopyOK(["datasource", "list", "--data", "data", "--output", "json"])
+        #expect(!after.stdout.contains("hq-squid"))
+    }
+
     @Test func discoverCSVHasAHeaderAndOneRowPerApp() throws {
         let ws = try Workspace()
         defer { ws.remove() }
