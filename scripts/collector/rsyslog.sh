@@ -40,7 +40,9 @@ stop)
     pid=$(cat "$dir/rsyslogd.pid" 2>/dev/null || true)
     if [ -n "$pid" ]; then
         kill "$pid" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        # A sender whose receiver is gone keeps retrying (resumeRetryCount -1) and may not stop in time.
+        kill -9 "$pid" 2>/dev/null || true
         rm -f "$dir/rsyslogd.pid"
     fi
     exit 0
