@@ -312,15 +312,7 @@ struct TagChange: Encodable {
     /// False when the app already was (or was not) tagged so.
     var changed: Bool
 
-    func response() throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json", .cacheControl: "no-store"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(self)))
-        )
-    }
+    func response() throws -> Response { try Response.json(self) }
 }
 
 extension Optional {

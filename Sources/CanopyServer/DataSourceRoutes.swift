@@ -72,7 +72,7 @@ enum DataSourceRoutes {
                 )
             )
             let item = DataSourceItem(stored, intake: DataSourceIntake(), error: nil, now: now)
-            return try jsonResponse(item, status: .created)
+            return try Response.json(item, status: .created)
         }
         api.delete("/datasources/:id") { _, context -> Response in
             let principal = try context.require(.manageDiscovery)
@@ -94,7 +94,7 @@ enum DataSourceRoutes {
                     sourceIP: context.clientAddress
                 )
             )
-            return try jsonResponse(["deleted": id], status: .ok)
+            return try Response.json(["deleted": id])
         }
         api.get("/alerts") { request, context -> Response in
             _ = try context.require(.readAlerts)
@@ -104,16 +104,6 @@ enum DataSourceRoutes {
             let next = page.count > query.limit ? items.last.map { ListQuery.cursor(beforeID: $0.id) } : nil
             return try query.respond(Array(items), next: next, csvHeader: AlertItem.csvHeader) { $0.csvRow }
         }
-    }
-
-    private static func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json", .cacheControl: "no-store"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
-        )
     }
 }
 
