@@ -27,7 +27,9 @@ package struct Migration: Sendable, Hashable {
 /// - `data_source_reasons(source_id, reason, count)` (v4): a data source's ignored and rejected lines by
 ///   `ignored:<code>` / `rejected:<code>` key;
 /// - `alerts(id, time, kind, severity, title, description, entity, dedup_key, status)` (v4): alerts, at most one per
-///   non-null dedup key.
+///   non-null dedup key;
+/// - `snapshots(id, name, created_at, created_by, status, format, files, input_bytes, error, finished_at, summary,
+///   report)` (v6): snapshot reports built from uploaded logs, with their report JSON.
 package enum Schema {
     /// SQLite (through GRDB's migrator).
     package static let sqlite: [Migration] = [
@@ -87,6 +89,19 @@ package enum Schema {
                 severity TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL, entity TEXT NOT NULL, \
                 dedup_key TEXT UNIQUE, status TEXT NOT NULL)
                 """,
+            ]
+        ),
+        sqliteSessions,
+        Migration(
+            id: "v6-snapshots",
+            statements: [
+                """
+                CREATE TABLE snapshots (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, \
+                created_at INTEGER NOT NULL, created_by TEXT NOT NULL, \
+                status TEXT NOT NULL CHECK (status IN ('processing', 'ready', 'failed')), format TEXT, \
+                files INTEGER NOT NULL DEFAULT 0, input_bytes INTEGER NOT NULL DEFAULT 0, error TEXT, \
+                finished_at INTEGER, summary BLOB, report BLOB)
+                """
             ]
         ),
     ]
@@ -149,6 +164,18 @@ package enum Schema {
                 severity TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL, entity TEXT NOT NULL, \
                 dedup_key TEXT UNIQUE, status TEXT NOT NULL)
                 """,
+            ]
+        ),
+        postgresSessions,
+        Migration(
+            id: "v6-snapshots",
+            statements: [
+                """
+                CREATE TABLE snapshots (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL, \
+                created_by TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('processing', 'ready', 'failed')), \
+                format TEXT, files INTEGER NOT NULL DEFAULT 0, input_bytes BIGINT NOT NULL DEFAULT 0, error TEXT, \
+                finished_at BIGINT, summary BYTEA, report BYTEA)
+                """
             ]
         ),
     ]

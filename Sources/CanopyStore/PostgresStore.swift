@@ -5,9 +5,9 @@ package import PostgresNIO
 /// The store for several nodes: PostgreSQL through a PostgresNIO connection pool, migrated from
 /// ``Schema/postgres`` under an advisory lock so that nodes starting together apply each migration once.
 package final class PostgresStore: Store {
-    private let client: PostgresClient
+    let client: PostgresClient
     private let runner: Task<Void, Never>
-    private let logger: Logger
+    let logger: Logger
 
     /// A key for `pg_advisory_xact_lock` that only Canopy's migrations take.
     private static let migrationLock: Int64 = 0x4361_6E6F_7079_4D67
@@ -587,7 +587,7 @@ package final class PostgresStore: Store {
 
     /// Runs `body`, naming the operation in errors (PostgreSQL's own message, never the bound values).
     @discardableResult
-    private func run<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+    func run<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         try await StoreError.naming(operation, describe: Self.describe, body)
     }
 

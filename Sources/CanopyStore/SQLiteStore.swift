@@ -3,7 +3,7 @@ import GRDB
 /// The embedded default store: one SQLite database in WAL mode through a GRDB `DatabasePool` (concurrent readers,
 /// one writer), migrated with GRDB's migrator from ``Schema/sqlite``.
 package final class SQLiteStore: Store {
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating it if needed) the database at `path`.
     package init(path: String) throws {
@@ -499,7 +499,7 @@ package final class SQLiteStore: Store {
 
     /// Runs `body`, naming the operation in errors.
     @discardableResult
-    private func run<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+    func run<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         try await StoreError.naming(operation, describe: { "\($0)" }, body)
     }
 }

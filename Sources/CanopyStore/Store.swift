@@ -69,6 +69,41 @@ package protocol Store: Sendable {
     @discardableResult
     func revokeToken(id: Int64) async throws -> Bool
 
+    // MARK: Admin accounts and portal sessions
+
+    /// Every admin account, by name.
+    func admins() async throws -> [AdminAccount]
+
+    /// Replaces the stored password hash, role and must-change flag of `admin.name`; false when there is no such
+    /// account.
+    @discardableResult
+    func updateAdmin(_ admin: AdminAccount) async throws -> Bool
+
+    /// Deletes an account and its sessions; false when there is no such account.
+    @discardableResult
+    func deleteAdmin(named name: String) async throws -> Bool
+
+    /// Stores a new session.
+    func createSession(_ session: AdminSession) async throws
+
+    /// The session whose secret hashes to `idHash`, expired or not (the caller decides).
+    func session(idHash: String) async throws -> AdminSession?
+
+    /// Records a request on a session (its idle timeout starts again).
+    func touchSession(idHash: String, lastSeen: Int64) async throws
+
+    /// Ends one session (sign-out); false when there was none.
+    @discardableResult
+    func deleteSession(idHash: String) async throws -> Bool
+
+    /// Ends every session of `admin` (password or role changed, account deleted); returns how many.
+    @discardableResult
+    func deleteSessions(admin: String) async throws -> Int
+
+    /// Deletes sessions that ended (absolute expiry before `now`, or idle since before `idleSince`).
+    @discardableResult
+    func deleteExpiredSessions(now: Int64, idleSince: Int64) async throws -> Int
+
     // MARK: Cloud Discovery
 
     /// Adds traffic to the (day, app, user, source IP) aggregates: counters add up, first/last seen widen.
@@ -81,6 +116,20 @@ package protocol Store: Sendable {
     /// many aggregates were deleted.
     @discardableResult
     func deleteDiscovery(before day: Int32?) async throws -> Int
+
+    // MARK: Cloud Discovery dashboard
+
+    /// Totals over `days` (distinct apps, users and source IPs; traffic).
+    func discoveryTotals(days: ClosedRange<Int32>) async throws -> DiscoveryTotals
+
+    /// Traffic per user over `days` (of `app` only, when given), most bytes first, at most `limit` (all when nil).
+    func discoveryByUser(days: ClosedRange<Int32>, app: String?, limit: Int?) async throws -> [EntityUsageSummary]
+
+    /// Traffic per source IP over `days` (of `app` only, when given), most bytes first, at most `limit`.
+    func discoveryByIP(days: ClosedRange<Int32>, app: String?, limit: Int?) async throws -> [EntityUsageSummary]
+
+    /// Traffic per day over `days` (of `app` only, when given), oldest first; days without traffic are left out.
+    func discoveryDaily(days: ClosedRange<Int32>, app: String?) async throws -> [DailyUsage]
 
     // MARK: Data sources (continuous discovery)
 
@@ -110,4 +159,26 @@ package protocol Store: Sendable {
 
     /// Alerts newest first: those with an id below `before` (all when nil), at most `limit`.
     func alerts(before: Int64?, limit: Int) async throws -> [StoredSystemAlert]
+
+    // MARK: Snapshots
+
+    /// Stores a snapshot (its `id` is ignored; normally `processing`) and returns the id the store gave it.
+    @discardableResult
+    func createSnapshot(_ snapshot: SnapshotSummary) async throws -> Int64
+
+    /// Records how processing ended (status, format, counts, error, digest and report); false when there is no such
+    /// snapshot or it is not `processing` any more (finished already, or deleted meanwhile).
+    @discardableResult
+    func finishSnapshot(id: Int64, _ completion: SnapshotCompletion) async throws -> Bool
+
+    /// Snapshots newest first, without their reports: those with an id below `before` (all when nil), at most
+    /// `limit`.
+    func snapshots(before: Int64?, limit: Int) async throws -> [SnapshotSummary]
+
+    /// One snapshot with its report, or nil.
+    func snapshot(id: Int64) async throws -> SnapshotRecord?
+
+    /// Deletes a snapshot and its report; false when there is no such snapshot.
+    @discardableResult
+    func deleteSnapshot(id: Int64) async throws -> Bool
 }
