@@ -80,40 +80,27 @@ package enum APIRoutes {
         api.put("/apps/:app/tags/:tag") { _, context -> Response in
             let principal = try context.require(.manageDiscovery)
             let (app, tag) = try TagPath.parse(context)
-            let added = try await store.addTag(tag, to: app)
-            // Sanctioned and unsanctioned exclude each other.
-            let opposite = tag == "sanctioned" ? "unsanctioned" : tag == "unsanctioned" ? "sanctioned" : nil
-            let removed = try await opposite.asyncMap { try await store.removeTag($0, from: app) } ?? false
-            if added || removed {
-                try await store.appendAudit(
-                    AuditEntry(
-                        time: clock(),
-                        actor: principal.name,
-                        action: "app.tag",
-                        target: app,
-                        detail: removed ? "\(tag) (was \(opposite ?? ""))" : tag,
-                        sourceIP: context.clientAddress
-                    )
-                )
-            }
-            return try TagChange(app: app, tag: tag, changed: added || removed).response()
+            let changed = try await AppTagging.add(
+                tag,
+                to: app,
+                store: store,
+                actor: principal.name,
+                sourceIP: context.clientAddress,
+                now: clock()
+            )
+            return try TagChange(app: app, tag: tag, changed: changed).response()
         }
         api.delete("/apps/:app/tags/:tag") { _, context -> Response in
             let principal = try context.require(.manageDiscovery)
             let (app, tag) = try TagPath.parse(context)
-            let removed = try await store.removeTag(tag, from: app)
-            if removed {
-                try await store.appendAudit(
-                    AuditEntry(
-                        time: clock(),
-                        actor: principal.name,
-                        action: "app.untag",
-                        target: app,
-                        detail: tag,
-                        sourceIP: context.clientAddress
-                    )
-                )
-            }
+            let removed = try await AppTagging.remove(
+                tag,
+                from: app,
+                store: store,
+                actor: principal.name,
+                sourceIP: context.clientAddress,
+                now: clock()
+            )
             return try TagChange(app: app, tag: tag, changed: removed).response()
         }
         api.get("/audit") { request, context -> Response in
@@ -313,14 +300,6 @@ struct TagChange: Encodable {
     var changed: Bool
 
     func response() throws -> Response { try Response.json(self) }
-}
-
-extension Optional {
-    /// `map` with an async transform.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
 }
 
 /// One entry in `GET /api/v1/audit`.

@@ -1,10 +1,12 @@
 package import Hummingbird
 
-/// Who made a request: the API token's name and role, once ``TokenAuthenticator`` accepted it.
+/// Who made a request: an API token's name and role (``TokenAuthenticator``), or a signed-in admin's
+/// (``SessionAuthenticator``).
 package struct Principal: Sendable, Hashable {
     package var name: String
     package var role: Role
-    package var tokenID: Int64
+    /// The API token behind the request; nil for a portal session.
+    package var tokenID: Int64?
 }
 
 /// The request context of Canopy's routes: Hummingbird's core context plus the authenticated principal.
@@ -13,11 +15,14 @@ package struct CanopyRequestContext: RequestContext {
     package var principal: Principal?
     /// The client's address, for the audit log (nil in router tests, which have no socket).
     package var clientAddress: String?
+    /// The portal session behind the request (nil on the API): its stored hash and its CSRF token.
+    package var session: (idHash: String, csrfToken: String)?
 
     package init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
         clientAddress = source.channel.remoteAddress?.ipAddress
+        session = nil
     }
 
     /// The principal, if it holds `permission`; otherwise the error to answer with.

@@ -3,6 +3,7 @@ package import CanopyDiscovery
 package import CanopyStore
 import Foundation
 package import Hummingbird
+import HummingbirdTLS
 package import Logging
 package import NIOSSL
 import ServiceLifecycle
@@ -20,6 +21,10 @@ package struct CanopyServer: Sendable {
         /// A PEM certificate chain and key for TLS listeners; a self-signed certificate is generated when nil.
         package var tlsCertificatePath: String?
         package var tlsKeyPath: String?
+        /// A PostgreSQL URL (``DatabaseURL``) to share the store with other nodes; nil: the data directory's SQLite.
+        package var databaseURL: String?
+        /// Serve the portal and the API over HTTPS (TLS 1.2+, the TLS certificate above) instead of plain HTTP.
+        package var https: Bool
 
         package init(
             dataDirectory: String = "canopy-data",
@@ -28,7 +33,9 @@ package struct CanopyServer: Sendable {
             catalog: AppCatalog? = nil,
             parsers: [ParserFactory] = BuiltinParsers.factories,
             tlsCertificatePath: String? = nil,
-            tlsKeyPath: String? = nil
+            tlsKeyPath: String? = nil,
+            databaseURL: String? = nil,
+            https: Bool = false
         ) {
             self.dataDirectory = dataDirectory
             self.host = host
@@ -37,6 +44,8 @@ package struct CanopyServer: Sendable {
             self.parsers = parsers
             self.tlsCertificatePath = tlsCertificatePath
             self.tlsKeyPath = tlsKeyPath
+            self.databaseURL = databaseURL
+            self.https = https
         }
     }
 
@@ -54,30 +63,51 @@ package struct CanopyServer: Sendable {
     package let metrics = ServerMetrics()
     /// The TLS context of TLS listeners (syslog over TLS).
     package let tls: NIOSSLContext
+    /// The same certificate as a configuration, for the HTTPS listener.
+    package let tlsConfiguration: TLSConfiguration
+    /// The portal's templates and assets, loaded once at start.
+    package let renderer: PortalRenderer
+    /// Failed sign-ins, per account and client address.
+    package let loginThrottle = LoginThrottle()
 
     /// Prepares the data directory, the master key, the SQLite store (migrated) and the first admin.
     package static func prepare(_ options: Options) async throws -> CanopyServer {
         let directory = try ServerDataDirectory(path: options.dataDirectory)
         let (masterKey, createdKey) = try directory.masterKey()
-        let tls = try ServerCertificate.tlsContext(
+        let tlsConfiguration = try ServerCertificate.tlsConfiguration(
             certificatePath: options.tlsCertificatePath,
             keyPath: options.tlsKeyPath,
             directory: directory,
             masterKey: masterKey
         )
-        let store = try await openStore(directory)
+        let tls = try NIOSSLContext(configuration: tlsConfiguration)
+        let store = try await openStore(directory, databaseURL: options.databaseURL)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let password = try await FirstAdmin.ensure(in: store, now: now)
         return CanopyServer(
             options: options,
             store: store,
             startup: Startup(dataDirectory: directory.path, createdMasterKey: createdKey, firstAdminPassword: password),
-            tls: tls
+            tls: tls,
+            tlsConfiguration: tlsConfiguration,
+            renderer: try PortalRenderer()
         )
     }
 
-    /// The data directory's SQLite store, private to the server's user (mode 0600) and migrated.
-    package static func openStore(_ directory: ServerDataDirectory) async throws -> SQLiteStore {
+    /// The store, migrated: PostgreSQL at `databaseURL` when given (several nodes share it), otherwise the data
+    /// directory's SQLite database, private to the server's user (mode 0600).
+    package static func openStore(
+        _ directory: ServerDataDirectory,
+        databaseURL: String? = nil
+    ) async throws
+        -> any Store
+    {
+        if let databaseURL {
+            let url = try DatabaseURL(databaseURL)
+            let store = PostgresStore(configuration: try url.configuration())
+            try await store.migrate()
+            return store
+        }
         try directory.ensurePrivateDatabaseFile()
         let store = try SQLiteStore(path: directory.databasePath)
         try await store.migrate()
@@ -118,6 +148,14 @@ package struct CanopyServer: Sendable {
             limiter: limiter,
             formats: Set(options.parsers.map(\.descriptor.id))
         )
+        PortalRoutes.add(
+            to: router,
+            store: store,
+            catalog: options.catalog ?? AppCatalog(apps: [], categories: [], attributes: [], facts: []),
+            renderer: renderer,
+            clock: clock,
+            throttle: loginThrottle
+        )
         return router
     }
 
@@ -146,6 +184,7 @@ package struct CanopyServer: Sendable {
         }
         let app = Application(
             router: router(),
+            server: options.https ? try .tls(.http1(), tlsConfiguration: tlsConfiguration) : .http1(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "canopy"),
             services: services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },

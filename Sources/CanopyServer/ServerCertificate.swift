@@ -26,6 +26,24 @@ package enum ServerCertificate {
         directory: ServerDataDirectory,
         masterKey: [UInt8]
     ) throws -> NIOSSLContext {
+        try NIOSSLContext(
+            configuration: tlsConfiguration(
+                certificatePath: certificatePath,
+                keyPath: keyPath,
+                directory: directory,
+                masterKey: masterKey
+            )
+        )
+    }
+
+    /// The server TLS configuration behind ``tlsContext(certificatePath:keyPath:directory:masterKey:)`` (TLS 1.2
+    /// and later), for listeners that build their own context (the HTTPS listener).
+    package static func tlsConfiguration(
+        certificatePath: String? = nil,
+        keyPath: String? = nil,
+        directory: ServerDataDirectory,
+        masterKey: [UInt8]
+    ) throws -> TLSConfiguration {
         let chain: [NIOSSLCertificate]
         let key: NIOSSLPrivateKey
         if let certificatePath, let keyPath {
@@ -43,7 +61,7 @@ package enum ServerCertificate {
             privateKey: .privateKey(key)
         )
         configuration.minimumTLSVersion = .tlsv12
-        return try NIOSSLContext(configuration: configuration)
+        return configuration
     }
 
     /// The generated certificate (PEM), created on first use.

@@ -18,8 +18,9 @@ struct ServeCommand: AsyncParsableCommand {
             the server gracefully.
 
               canopy serve                                  # ./canopy-data, http://127.0.0.1:8080
-              canopy serve --data /var/lib/canopy --host 0.0.0.0 --port 8443
+              canopy serve --data /var/lib/canopy --host 0.0.0.0 --port 8443 --https --tls-cert C --tls-key K
               canopy serve --demo                           # also loads samples/discovery into the store
+              CANOPY_DATABASE_URL=postgres://canopy@db/canopy canopy serve   # one of several nodes
 
             It serves GET /healthz, Prometheus /metrics and the token-protected REST API (docs/api.md), and runs \
             continuous Cloud Discovery: every data source (canopy datasource add, or the API) gets its syslog port \
@@ -42,11 +43,23 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The logs --demo loads.")
     var demoLogs: String = "samples/discovery"
 
+    @Flag(help: "Serve the portal and the API over HTTPS (TLS 1.2+) with the TLS certificate below.")
+    var https = false
+
     @Option(help: "A PEM certificate chain for TLS listeners (default: a self-signed one, generated once).")
     var tlsCert: String?
 
     @Option(help: "The PEM private key of --tls-cert.")
     var tlsKey: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "A PostgreSQL URL to share the store with other nodes (default: $CANOPY_DATABASE_URL, else SQLite).",
+            discussion: "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]",
+            valueName: "url"
+        )
+    )
+    var database: String?
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -67,7 +80,9 @@ struct ServeCommand: AsyncParsableCommand {
                     parsers: BuiltinParsers.factories
                         + (try CustomParsers.load(files: [], data: DataDirectory(path: data))),
                     tlsCertificatePath: tlsCert,
-                    tlsKeyPath: tlsKey
+                    tlsKeyPath: tlsKey,
+                    databaseURL: database ?? ProcessInfo.processInfo.environment["CANOPY_DATABASE_URL"],
+                    https: https
                 )
             )
         } catch {
@@ -89,8 +104,9 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "canopy") { JSONLogHandler(label: $0) }
         logger.logLevel = .notice
         let host = self.host
+        let scheme = https ? "https" : "http"
         try await server.run(logger: logger) { port in
-            Self.say("canopy: listening on http://\(host):\(port)")
+            Self.say("canopy: listening on \(scheme)://\(host):\(port)")
         }
     }
 

@@ -20,9 +20,13 @@ struct TokenCommand: AsyncParsableCommand {
         subcommands: [Create.self, List.self, Revoke.self]
     )
 
-    /// The data directory's store, migrated (without creating an admin or printing anything).
+    /// The store `canopy serve` uses, migrated (without creating an admin or printing anything): PostgreSQL when
+    /// `CANOPY_DATABASE_URL` is set, as for `canopy serve --database`; otherwise the data directory's SQLite.
     static func openStore(_ data: String) async throws -> any Store {
-        try await CanopyServer.openStore(ServerDataDirectory(path: data))
+        try await CanopyServer.openStore(
+            ServerDataDirectory(path: data),
+            databaseURL: ProcessInfo.processInfo.environment["CANOPY_DATABASE_URL"]
+        )
     }
 
     static var actor: String {

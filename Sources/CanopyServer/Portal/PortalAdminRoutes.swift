@@ -1,0 +1,321 @@
+import CanopyCollector
+import CanopyDiscovery
+import CanopyStore
+import Foundation
+import Hummingbird
+
+/// The operations pages: data sources and their health, settings (retention, how unknown risk values count, group
+/// weights), admins and roles, and the audit log.
+struct PortalAdminRoutes {
+    let store: any Store
+    let renderer: PortalRenderer
+    let clock: @Sendable () -> Int64
+
+    func add(to group: RouterGroup<CanopyRequestContext>) {
+        group.get("/audit") { request, context in try await audit(request, context) }
+        group.get("/datasources") { _, context in try await dataSources(context) }
+        group.get("/settings") { request, context in try await settings(request, context) }
+        group.post("/settings") { request, context in try await saveSettings(request, context) }
+        group.get("/admins") { request, context in try await admins(request, context) }
+        group.post("/admins") { request, context in try await changeAdmins(request, context) }
+    }
+
+    // MARK: Audit log
+
+    struct AuditRow {
+        var time: String
+        var actor: String
+        var action: String
+        var target: String
+        var detail: String
+        var sourceIP: String
+    }
+
+    struct AuditPage {
+        var rows: [AuditRow]
+        var next: String?
+    }
+
+    private func audit(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
+        try context.requirePortal(.readAudit)
+        let before = request.uri.queryParameters["before"].flatMap { Int64(String($0)) }
+        let entries = try await store.auditEntries(before: before, limit: 101)
+        let page = AuditPage(
+            rows: entries.prefix(100).map {
+                AuditRow(
+                    time: TimeText.text($0.entry.time),
+                    actor: $0.entry.actor,
+                    action: $0.entry.action,
+                    target: $0.entry.target,
+                    detail: $0.entry.detail,
+                    sourceIP: $0.entry.sourceIP ?? ""
+                )
+            },
+            next: entries.count > 100 ? entries.prefix(100).last.map { "/audit?before=\($0.id)" } : nil
+        )
+        return try renderer.page("audit", title: "Audit log", section: "audit", context: context, page)
+    }
+
+    // MARK: Data sources
+
+    struct SourceRow {
+        var name: String
+        var format: String
+        var listener: String
+        var status: String
+        var lines: String
+        var records: String
+        var rejected: String
+        var lastReceived: String
+        var error: String?
+    }
+
+    struct SourcesPage {
+        var rows: [SourceRow]
+    }
+
+    private func dataSources(_ context: CanopyRequestContext) async throws -> Response {
+        try context.requirePortal(.readDiscovery)
+        let intakes = try await store.intakes()
+        let now = clock()
+        var rows: [SourceRow] = []
+        for source in try await store.dataSources() {
+            let intake = intakes[source.id] ?? DataSourceIntake()
+            let health = DataSourceHealth(source: source, intake: intake, now: now)
+            rows.append(
+                SourceRow(
+                    name: source.name,
+                    format: source.format,
+                    listener: source.port.map { "\(source.transport.rawValue) port \($0)" }
+                        ?? "folder \(source.path ?? "")",
+                    status: health.status.rawValue,
+                    lines: Quantity.count(intake.lines),
+                    records: Quantity.count(intake.records),
+                    rejected: Quantity.count(intake.rejected),
+                    lastReceived: intake.lastReceivedAt.map(TimeText.text) ?? "never",
+                    error: try await store.setting("datasource.error.\(source.id)")
+                )
+            )
+        }
+        return try renderer.page(
+            "datasources",
+            title: "Data sources",
+            section: "datasources",
+            context: context,
+            SourcesPage(rows: rows)
+        )
+    }
+
+    // MARK: Settings
+
+    struct WeightRow {
+        var group: String
+        var title: String
+        var options: [PortalDiscoveryRoutes.Option]
+    }
+
+    struct SettingsPage {
+        var retentionDays: Int
+        var penalize: Bool
+        var weights: [WeightRow]
+        var canManage: Bool
+        var saved: Bool
+    }
+
+    private func settings(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
+        try context.requirePortal(.readDiscovery)
+        let retention = try await RetentionPolicy.current(in: store)
+        let scoring = try await Self.scoring(store)
+        let page = SettingsPage(
+            retentionDays: retention.discoveryDays,
+            penalize: scoring.unknownValues == .penalize,
+            weights: RiskGroup.allCases.map { group in
+                WeightRow(
+                    group: group.rawValue,
+                    title: group.rawValue.capitalized,
+                    options: RiskWeight.allCases.map {
+                        .init(value: $0.rawValue, title: $0.rawValue, selected: scoring.weight(of: group) == $0)
+                    }
+                )
+            },
+            canManage: context.principal?.role.allows(.manageDiscovery) == true,
+            saved: request.uri.queryParameters["saved"] != nil
+        )
+        return try renderer.page("settings", title: "Settings", section: "settings", context: context, page)
+    }
+
+    static func scoring(_ store: any Store) async throws -> ScoringSettings {
+        guard let json = try await store.setting(PortalCatalog.scoringKey) else { return ScoringSettings() }
+        return (try? JSONDecoder().decode(ScoringSettings.self, from: Data(json.utf8))) ?? ScoringSettings()
+    }
+
+    private func saveSettings(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
+        let principal = try context.requirePortal(.manageDiscovery)
+        var request = request
+        let form = try await PortalForm.read(&request)
+        guard let days = form["retentionDays"].flatMap(Int.init), (1...3_650).contains(days) else {
+            throw PortalError(.badRequest, "Retention is a whole number of days from 1 to 3,650.")
+        }
+        var scoring = try await Self.scoring(store)
+        let before = scoring
+        scoring.unknownValues = form["unknown"] == "penalize" ? .penalize : .ignore
+        for group in RiskGroup.allCases {
+            if let value = form["weight." + group.rawValue] {
+                guard let weight = RiskWeight(rawValue: value) else {
+                    throw PortalError(.badRequest, "Unknown weight \(value).")
+                }
+                scoring.groupWeights[group] = weight
+            }
+        }
+        let oldDays = try await RetentionPolicy.current(in: store).discoveryDays
+        var changes: [String] = []
+        if oldDays != days {
+            try await store.setSetting(RetentionPolicy.discoveryKey, to: String(days))
+            changes.append("discovery retention \(oldDays) → \(days) days")
+        }
+        if scoring != before {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            try await store.setSetting(
+                PortalCatalog.scoringKey,
+                to: String(decoding: try encoder.encode(scoring), as: UTF8.self)
+            )
+            changes.append(
+                "risk scoring: unknown values \(scoring.unknownValues.rawValue), group weights "
+                    + RiskGroup.allCases.map { "\($0.rawValue) \(scoring.weight(of: $0).rawValue)" }.joined(
+                        separator: ", "
+                    )
+            )
+        }
+        if !changes.isEmpty {
+            try await store.appendAudit(
+                AuditEntry(
+                    time: clock(),
+                    actor: principal.name,
+                    action: "settings.change",
+                    target: "settings",
+                    detail: changes.joined(separator: "; "),
+                    sourceIP: context.clientAddress
+                )
+            )
+        }
+        return Response.redirect(to: "/settings?saved=1", type: .normal)
+    }
+
+    // MARK: Admins
+
+    struct AdminRow {
+        var name: String
+        var role: String
+        var roleTitle: String
+        var mustChange: Bool
+        var created: String
+        var isSelf: Bool
+        var roles: [PortalDiscoveryRoutes.Option]
+    }
+
+    struct AdminsPage {
+        var rows: [AdminRow]
+        var roles: [PortalDiscoveryRoutes.Option]
+        var created: String?
+        var createdPassword: String?
+        var notice: String?
+    }
+
+    private func admins(
+        _ request: Request,
+        _ context: CanopyRequestContext,
+        created: (String, String)? = nil
+    ) async throws -> Response {
+        let principal = try context.requirePortal(.manageAdmins)
+        let rows = try await store.admins().map { admin in
+            AdminRow(
+                name: admin.name,
+                role: admin.role,
+                roleTitle: Role(rawValue: admin.role)?.title ?? admin.role,
+                mustChange: admin.mustChangePassword,
+                created: TimeText.text(admin.createdAt),
+                isSelf: admin.name == principal.name,
+                roles: Role.allCases.map {
+                    .init(value: $0.rawValue, title: $0.title, selected: $0.rawValue == admin.role)
+                }
+            )
+        }
+        let page = AdminsPage(
+            rows: rows,
+            roles: Role.allCases.map { .init(value: $0.rawValue, title: $0.title, selected: $0 == .securityReader) },
+            created: created?.0,
+            createdPassword: created?.1,
+            notice: request.uri.queryParameters["done"].map { String($0) }
+        )
+        return try renderer.page("admins", title: "Admins", section: "admins", context: context, page)
+    }
+
+    private func changeAdmins(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
+        let principal = try context.requirePortal(.manageAdmins)
+        var request = request
+        let form = try await PortalForm.read(&request)
+        let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
+        func audit(_ action: String, _ detail: String) async throws {
+            try await store.appendAudit(
+                AuditEntry(
+                    time: clock(),
+                    actor: principal.name,
+                    action: action,
+                    target: name,
+                    detail: detail,
+                    sourceIP: context.clientAddress
+                )
+            )
+        }
+        switch form["action"] {
+        case "create":
+            guard Self.isValidName(name) else {
+                throw PortalError(.badRequest, "Names are 1–64 letters, digits, '.', '_', '-' or '@'.")
+            }
+            guard let role = form["role"].flatMap(Role.init(rawValue:)) else {
+                throw PortalError(.badRequest, "Choose a role.")
+            }
+            let password = FirstAdmin.generatePassword()
+            let created = try await store.createAdmin(
+                AdminAccount(
+                    name: name,
+                    passwordHash: await PortalAuthRoutes.hash(password),
+                    role: role.rawValue,
+                    mustChangePassword: true,
+                    createdAt: clock()
+                )
+            )
+            guard created else { throw PortalError(.conflict, "An admin named \(name) exists.") }
+            try await audit("admin.create", "role \(role.rawValue)")
+            // The one-time password is shown once, on this response only.
+            return try await admins(request, context, created: (name, password))
+        case "role":
+            guard name != principal.name else { throw PortalError(.badRequest, "You cannot change your own role.") }
+            guard let role = form["role"].flatMap(Role.init(rawValue:)),
+                var account = try await store.admin(named: name)
+            else { throw PortalError(.badRequest, "No such admin or role.") }
+            let old = account.role
+            guard old != role.rawValue else { return Response.redirect(to: "/admins", type: .normal) }
+            account.role = role.rawValue
+            try await store.updateAdmin(account)
+            try await store.deleteSessions(admin: name)
+            try await audit("admin.role", "\(old) → \(role.rawValue)")
+            return Response.redirect(to: "/admins?done=role+changed", type: .normal)
+        case "delete":
+            guard name != principal.name else { throw PortalError(.badRequest, "You cannot delete your own account.") }
+            guard try await store.deleteAdmin(named: name) else { throw PortalError(.notFound, "No such admin.") }
+            try await audit("admin.delete", "deleted")
+            return Response.redirect(to: "/admins?done=admin+deleted", type: .normal)
+        default:
+            throw PortalError(.badRequest, "Unknown action.")
+        }
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        (1...64).contains(name.count)
+            && name.unicodeScalars.allSatisfy {
+                CharacterSet.alphanumerics.contains($0) && $0.isASCII || ".-_@".unicodeScalars.contains($0)
+            }
+    }
+}
