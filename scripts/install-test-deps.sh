@@ -5,6 +5,7 @@
 # zlib1g-dev: zlib headers for streaming .gz input.
 # rsyslog, bsdutils (logger), openssl: real syslog senders (UDP, TCP, TLS) for the collector tests and benchmark.
 # postgresql: the server behind the store conformance suite's PostgreSQL backend (a throw-away cluster per run).
+# chromium, chromium-driver: the real browser (WebDriver) the portal test signs in, uploads and sanctions with.
 set -euo pipefail
 need=()
 command -v squid >/dev/null 2>&1 || [ -x /usr/sbin/squid ] || need+=(squid)
@@ -16,6 +17,8 @@ command -v python3 >/dev/null 2>&1 || need+=(python3)
 [ -x /usr/sbin/rsyslogd ] || need+=(rsyslog)
 command -v logger >/dev/null 2>&1 || need+=(bsdutils)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing: ${need[*]}"
     SUDO=""
