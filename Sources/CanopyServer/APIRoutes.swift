@@ -19,13 +19,15 @@ package enum APIRoutes {
         "GET /api/v1/audit": .readAudit,
         "DELETE /api/v1/discovery": .manageDiscovery,
     ].merging(DataSourceRoutes.permissions) { first, _ in first }
+        .merging(SnapshotRoutes.permissions) { first, _ in first }
 
     package static func add(
         to router: Router<CanopyRequestContext>,
         store: any Store,
         clock: @escaping @Sendable () -> Int64,
         limiter: RateLimiter,
-        formats: Set<String> = Set(BuiltinParsers.all.map { $0.descriptor.id })
+        formats: Set<String> = Set(BuiltinParsers.all.map { $0.descriptor.id }),
+        intake: SnapshotIntake
     ) {
         router.get("/api/openapi.json") { _, _ -> Response in
             guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
@@ -40,6 +42,7 @@ package enum APIRoutes {
         let api = router.group("/api/v1")
             .add(middleware: TokenAuthenticator(store: store, clock: clock, limiter: limiter))
         DataSourceRoutes.add(to: api, store: store, formats: formats, clock: clock)
+        SnapshotRoutes.add(to: api, store: store, intake: intake, clock: clock)
         api.get("/discovery/apps") { request, context -> Response in
             _ = try context.require(.readDiscovery)
             let query = try ListQuery(request)

@@ -25,6 +25,8 @@ package struct CanopyServer: Sendable {
         package var databaseURL: String?
         /// Serve the portal and the API over HTTPS (TLS 1.2+, the TLS certificate above) instead of plain HTTP.
         package var https: Bool
+        /// How many files and bytes one snapshot upload may bring.
+        package var uploadLimits: UploadLimits
 
         package init(
             dataDirectory: String = "canopy-data",
@@ -35,7 +37,8 @@ package struct CanopyServer: Sendable {
             tlsCertificatePath: String? = nil,
             tlsKeyPath: String? = nil,
             databaseURL: String? = nil,
-            https: Bool = false
+            https: Bool = false,
+            uploadLimits: UploadLimits = UploadLimits()
         ) {
             self.dataDirectory = dataDirectory
             self.host = host
@@ -46,6 +49,7 @@ package struct CanopyServer: Sendable {
             self.tlsKeyPath = tlsKeyPath
             self.databaseURL = databaseURL
             self.https = https
+            self.uploadLimits = uploadLimits
         }
     }
 
@@ -69,6 +73,8 @@ package struct CanopyServer: Sendable {
     package let renderer: PortalRenderer
     /// Failed sign-ins, per account and client address.
     package let loginThrottle = LoginThrottle()
+    /// Snapshot reports being built from uploads on this node.
+    package let snapshots: SnapshotJobs
 
     /// Prepares the data directory, the master key, the SQLite store (migrated) and the first admin.
     package static func prepare(_ options: Options) async throws -> CanopyServer {
@@ -84,13 +90,24 @@ package struct CanopyServer: Sendable {
         let store = try await openStore(directory, databaseURL: options.databaseURL)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let password = try await FirstAdmin.ensure(in: store, now: now)
+        let processor = SnapshotProcessor(
+            catalog: options.catalog ?? AppCatalog(apps: [], categories: [], attributes: [], facts: []),
+            parsers: options.parsers,
+            store: store,
+            clock: Self.now
+        )
         return CanopyServer(
             options: options,
             store: store,
             startup: Startup(dataDirectory: directory.path, createdMasterKey: createdKey, firstAdminPassword: password),
             tls: tls,
             tlsConfiguration: tlsConfiguration,
-            renderer: try PortalRenderer()
+            renderer: try PortalRenderer(),
+            snapshots: SnapshotJobs(
+                dataDirectory: directory.path,
+                processor: processor,
+                logger: Logger(label: "canopy.snapshots")
+            )
         )
     }
 
@@ -141,20 +158,23 @@ package struct CanopyServer: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: body))
             )
         }
-        APIRoutes.add(
-            to: router,
-            store: store,
-            clock: clock,
-            limiter: limiter,
-            formats: Set(options.parsers.map(\.descriptor.id))
+        let formats = Set(options.parsers.map(\.descriptor.id))
+        let intake = SnapshotIntake(
+            jobs: snapshots,
+            uploadsDirectory: URL(fileURLWithPath: startup.dataDirectory).appendingPathComponent("uploads"),
+            formats: formats,
+            limits: options.uploadLimits,
+            clock: clock
         )
+        APIRoutes.add(to: router, store: store, clock: clock, limiter: limiter, formats: formats, intake: intake)
         PortalRoutes.add(
             to: router,
             store: store,
             catalog: options.catalog ?? AppCatalog(apps: [], categories: [], attributes: [], facts: []),
             renderer: renderer,
             clock: clock,
-            throttle: loginThrottle
+            throttle: loginThrottle,
+            intake: intake
         )
         return router
     }
@@ -169,7 +189,7 @@ package struct CanopyServer: Sendable {
             clock: Self.now,
             logger: logger
         )
-        var services: [any Service] = [retention]
+        var services: [any Service] = [retention, SnapshotJobsService(jobs: snapshots)]
         if let catalog = options.catalog {
             services.append(
                 CollectorService(

@@ -104,6 +104,31 @@ import Testing
         #expect(dashboard.contains("<svg"))
         try await shot("02-dashboard")
 
+        // Upload a log for a snapshot report (the page's script shows progress), wait for the report, sanction
+        // one of its apps there.
+        try await web.open(site + "/discovery/snapshots")
+        try await web.wait("the snapshot page") { try await web.title().hasPrefix("Snapshot reports") }
+        let sample = FixturePaths.repositoryRoot.appendingPathComponent("samples/discovery/squid-access.log.gz").path
+        try await web.type("#snapshot-name", "Browser upload")
+        try await web.attach("#snapshot-files", sample)
+        try await web.click("form#upload button[type=submit]")
+        try await web.wait("the snapshot report", timeout: 60) {
+            guard try await web.currentURL().contains("/discovery/snapshots/") else { return false }
+            return try await web.text("#snapshot-status") == "ready"
+        }
+        let report = try await web.source()
+        #expect(report.contains("squid-access.log.gz"))
+        #expect(report.contains("Parse statistics"))
+        let uploadedApp = try await web.text("table.list tbody tr:nth-child(1) td:nth-child(2)")
+        try await web.click("table.list tbody tr:nth-child(1) input[name=app]")
+        try await web.click("button[value=sanction]")
+        try await web.wait("the sanction from the report") {
+            guard try await web.currentURL().contains("done=1") else { return false }
+            return try await web.source().contains("tag-sanctioned")
+        }
+        try await shot("03-snapshot")
+        #expect(!uploadedApp.isEmpty)
+
         // Discovered apps (from the demo logs): unsanction the first, sanction the second.
         try await web.open(site + "/discovery/apps")
         try await web.wait("the app list") { try await web.title().hasPrefix("Discovered apps") }
@@ -118,7 +143,7 @@ import Testing
         let tagged = try await web.source()
         #expect(tagged.contains("tag-unsanctioned"))
         #expect(tagged.contains("tag-sanctioned"))
-        try await shot("03-apps")
+        try await shot("04-apps")
 
         // The block list of unsanctioned apps, downloaded as a file.
         try await web.click("form[action='/discovery/blocklist'] button[type=submit]")
@@ -133,12 +158,13 @@ import Testing
         )
         try await web.click("table.list tbody tr:nth-child(1) td:nth-child(2) a")
         try await web.wait("the app page") { try await web.source().contains("Risk factors") }
-        try await shot("04-app")
+        try await shot("05-app")
         for (name, path, title) in [
-            ("05-users", "/discovery/users", "Users"), ("06-ips", "/discovery/ips", "IP addresses"),
-            ("07-catalog", "/catalog?q=drop", "App catalog"), ("08-datasources", "/datasources", "Data sources"),
-            ("09-settings", "/settings", "Settings"), ("10-admins", "/admins", "Admins"),
-            ("11-audit", "/audit", "Audit log"),
+            ("06-users", "/discovery/users", "Users"), ("07-ips", "/discovery/ips", "IP addresses"),
+            ("08-catalog", "/catalog?q=drop", "App catalog"),
+            ("09-snapshots", "/discovery/snapshots", "Snapshot reports"),
+            ("10-datasources", "/datasources", "Data sources"), ("11-settings", "/settings", "Settings"),
+            ("12-admins", "/admins", "Admins"), ("13-audit", "/audit", "Audit log"),
         ] {
             try await web.open(site + path)
             try await web.wait(title) { try await web.title().hasPrefix(title) }
@@ -147,6 +173,7 @@ import Testing
         let audit = try await web.source()
         #expect(audit.contains("app.tag"))
         #expect(audit.contains("admin.password"))
+        #expect(audit.contains("snapshot.upload"))
         #expect(!second.isEmpty)
 
         // Sign out: the dashboard asks for a sign-in again.

@@ -348,6 +348,28 @@ import Testing
                             body =
                                 #"{"name":"s\#(made)","format":"squid.native","transport":"tcp","port":\#(20_000 + made)}"#
                             success = .created
+                        } else if key == "POST /api/v1/discovery/snapshots" {
+                            body = "1780000000.000 5 10.0.0.1 TCP_MISS/200 100 GET http://box.com/ - DIRECT/1.2.3.4 -"
+                            success = .accepted
+                        } else if route.path.hasPrefix("/api/v1/discovery/snapshots/{id}") {
+                            let id = try await server.store.createSnapshot(
+                                SnapshotSummary(name: "s\(made)", createdAt: Self.now, createdBy: "test")
+                            )
+                            _ = try await server.store.finishSnapshot(
+                                id: id,
+                                SnapshotCompletion(
+                                    status: .failed,
+                                    format: nil,
+                                    files: 1,
+                                    inputBytes: 1,
+                                    error: "test",
+                                    finishedAt: Self.now,
+                                    digest: nil,
+                                    report: nil
+                                )
+                            )
+                            uri = path.replacingOccurrences(of: "{id}", with: "\(id)")
+                            if route.method == .delete { success = .noContent }
                         } else if route.path.contains("{id}") {
                             let id = try #require(
                                 try await server.store.createDataSource(

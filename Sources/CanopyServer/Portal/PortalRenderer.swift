@@ -16,7 +16,7 @@ package struct PortalRenderer: Sendable {
         ("users", "Users", "/discovery/users", .readDiscovery),
         ("ips", "IP addresses", "/discovery/ips", .readDiscovery),
         ("catalog", "App catalog", "/catalog", .readDiscovery),
-        ("upload", "Upload logs", "/discovery/upload", .manageDiscovery),
+        ("snapshots", "Snapshot reports", "/discovery/snapshots", .readDiscovery),
         ("datasources", "Data sources", "/datasources", .readDiscovery),
         ("settings", "Settings", "/settings", .readDiscovery),
         ("admins", "Admins", "/admins", .manageAdmins),
@@ -60,6 +60,8 @@ package struct PortalRenderer: Sendable {
         var csrf: String
         var nav: [NavItem]
         var notice: String?
+        /// Seconds after which the browser reloads the page (a report being built); nil: never.
+        var refresh: Int?
         var page: Page
     }
 
@@ -70,6 +72,7 @@ package struct PortalRenderer: Sendable {
         section: String,
         context: CanopyRequestContext,
         notice: String? = nil,
+        refresh: Int? = nil,
         _ page: some Any
     ) throws -> Response {
         let role = context.principal?.role
@@ -83,6 +86,7 @@ package struct PortalRenderer: Sendable {
             csrf: context.session?.csrfToken ?? "",
             nav: nav,
             notice: notice,
+            refresh: refresh,
             page: page
         )
         return try html(template, frame)

@@ -13,7 +13,8 @@ package enum PortalRoutes {
         renderer: PortalRenderer,
         clock: @escaping @Sendable () -> Int64,
         throttle: LoginThrottle = LoginThrottle(),
-        policy: SessionPolicy = SessionPolicy()
+        policy: SessionPolicy = SessionPolicy(),
+        intake: SnapshotIntake
     ) {
         router.get("/static/:file") { _, context -> Response in
             guard let file = context.parameters.get("file"), let response = renderer.asset(file) else {
@@ -29,6 +30,14 @@ package enum PortalRoutes {
         PortalDiscoveryRoutes(store: store, renderer: renderer, catalog: portalCatalog, clock: clock).add(to: signedIn)
         PortalCatalogRoutes(renderer: renderer, catalog: portalCatalog, store: store, clock: clock).add(to: signedIn)
         PortalAdminRoutes(store: store, renderer: renderer, clock: clock).add(to: signedIn)
+        PortalSnapshotRoutes(
+            store: store,
+            renderer: renderer,
+            intake: intake,
+            formats: intake.formats.sorted(),
+            clock: clock
+        )
+        .add(to: signedIn)
     }
 }
 

@@ -64,6 +64,12 @@ struct SessionAuthenticator: RouterMiddleware {
             guard PortalSecrets.equal(header, expected) else { throw PortalError.csrf }
             return
         }
+        // A multipart upload form carries its token as its first field; the upload checks it before it writes.
+        if request.headers[.contentType]?.hasPrefix("multipart/form-data") == true,
+            PortalSnapshotRoutes.multipartPaths.contains(request.uri.path)
+        {
+            return
+        }
         guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else {
             throw PortalError.csrf
         }
