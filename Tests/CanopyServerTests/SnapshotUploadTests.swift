@@ -341,4 +341,38 @@ import Testing
             #expect(audit.first?.target == "s1")
         }
     }
+
+    /// A node that stopped mid-way: a complete upload is processed at the next start, an interrupted one is marked
+    /// failed, a stray staging directory is removed.
+    @Test func aRestartResumesCompleteUploadsAndFailsInterruptedOnes() async throws {
+        try await withServer { server, _, data, _ in
+            let store = server.store
+            let complete = try await store.createSnapshot(
+                SnapshotSummary(name: "complete", createdAt: CanopyServer.now(), createdBy: "test")
+            )
+            let interrupted = try await store.createSnapshot(
+                SnapshotSummary(name: "interrupted", createdAt: CanopyServer.now(), createdBy: "test")
+            )
+            let fm = FileManager.default
+            for id in [complete, interrupted] {
+                try fm.createDirectory(atPath: data + "/uploads/\(id)", withIntermediateDirectories: true)
+                try fm.copyItem(
+                    atPath: Self.samples.appendingPathComponent("fortigate-traffic.log").path,
+                    toPath: data + "/uploads/\(id)/00-fortigate-traffic.log"
+                )
+            }
+            #expect(fm.createFile(atPath: data + "/uploads/\(complete)/.complete", contents: nil))
+            try fm.createDirectory(atPath: data + "/uploads/staging-x", withIntermediateDirectories: true)
+            await server.snapshots.resume()
+            await server.snapshots.drain()
+            let done = try #require(try await store.snapshot(id: complete))
+            #expect(done.summary.status == .ready, "\(done.summary)")
+            let report = try JSONDecoder().decode(DiscoveryReport.self, from: try #require(done.report))
+            #expect(report.sources.map(\.name) == ["fortigate-traffic.log"])
+            let failed = try #require(try await store.snapshot(id: interrupted)?.summary)
+            #expect(failed.status == .failed)
+            #expect(failed.error?.contains("before the upload was complete") == true)
+            #expect(uploadsLeft(data).isEmpty)
+        }
+    }
 }

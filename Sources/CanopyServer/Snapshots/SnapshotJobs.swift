@@ -106,7 +106,7 @@ package actor SnapshotJobs {
     }
 
     /// Picks up this node's uploads left by a previous run.
-    func resume() async {
+    package func resume() async {
         let fm = FileManager.default
         guard let entries = try? fm.contentsOfDirectory(atPath: uploads.path) else { return }
         for entry in entries {
