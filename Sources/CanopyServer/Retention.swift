@@ -49,6 +49,17 @@ package enum Retention {
         return deleted
     }
 
+    /// Deletes portal sessions that ended (past their absolute expiry, or idle longer than the policy allows). Ended
+    /// sessions are refused at once anyway; this keeps the table small.
+    @discardableResult
+    package static func deleteEndedSessions(
+        in store: any Store,
+        now: Int64,
+        policy: SessionPolicy = SessionPolicy()
+    ) async throws -> Int {
+        try await store.deleteExpiredSessions(now: now, idleSince: now - policy.idle)
+    }
+
     /// Deletes every discovery aggregate at an admin's request and audits who asked, from where.
     @discardableResult
     package static func deleteAllDiscovery(
@@ -100,6 +111,8 @@ package struct RetentionService: Service {
                 if deleted > 0 {
                     logger.notice("retention deleted old discovery aggregates", metadata: ["count": "\(deleted)"])
                 }
+                let sessions = try await Retention.deleteEndedSessions(in: store, now: clock())
+                if sessions > 0 { logger.info("ended sessions deleted", metadata: ["count": "\(sessions)"]) }
             } catch {
                 logger.error("retention failed", metadata: ["error": "\(error)"])
             }

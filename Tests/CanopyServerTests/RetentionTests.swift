@@ -100,4 +100,30 @@ import Testing
             try await task.value
         }
     }
+
+    @Test func endedSessionsAreDeletedOnTheRetentionRun() async throws {
+        try await withStore { store in
+            let policy = SessionPolicy()
+            func session(_ id: String, lastSeen: Int64, expiresAt: Int64) -> AdminSession {
+                AdminSession(
+                    idHash: id,
+                    admin: "admin",
+                    csrfToken: "t",
+                    createdAt: lastSeen,
+                    lastSeen: lastSeen,
+                    expiresAt: expiresAt,
+                    sourceIP: nil
+                )
+            }
+            try await store.createSession(session("live", lastSeen: Self.now - 60_000, expiresAt: Self.now + 3_600_000))
+            try await store.createSession(
+                session("idle", lastSeen: Self.now - policy.idle - 1, expiresAt: Self.now + 3_600_000)
+            )
+            try await store.createSession(session("expired", lastSeen: Self.now - 1_000, expiresAt: Self.now - 1))
+            #expect(try await Retention.deleteEndedSessions(in: store, now: Self.now, policy: policy) == 2)
+            #expect(try await store.session(idHash: "live") != nil)
+            #expect(try await store.session(idHash: "idle") == nil)
+            #expect(try await store.session(idHash: "expired") == nil)
+        }
+    }
 }
