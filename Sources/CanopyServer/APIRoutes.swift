@@ -1,4 +1,4 @@
-import CanopyDiscovery
+package import CanopyDiscovery
 package import CanopyStore
 import Foundation
 import HTTPTypes
@@ -20,6 +20,7 @@ package enum APIRoutes {
         "DELETE /api/v1/discovery": .manageDiscovery,
     ].merging(DataSourceRoutes.permissions) { first, _ in first }
         .merging(SnapshotRoutes.permissions) { first, _ in first }
+        .merging(DiscoveryReadRoutes.permissions) { first, _ in first }
 
     package static func add(
         to router: Router<CanopyRequestContext>,
@@ -27,7 +28,8 @@ package enum APIRoutes {
         clock: @escaping @Sendable () -> Int64,
         limiter: RateLimiter,
         formats: Set<String> = Set(BuiltinParsers.all.map { $0.descriptor.id }),
-        intake: SnapshotIntake
+        intake: SnapshotIntake,
+        catalog: AppCatalog
     ) {
         router.get("/api/openapi.json") { _, _ -> Response in
             guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
@@ -43,6 +45,7 @@ package enum APIRoutes {
             .add(middleware: TokenAuthenticator(store: store, clock: clock, limiter: limiter))
         DataSourceRoutes.add(to: api, store: store, formats: formats, clock: clock)
         SnapshotRoutes.add(to: api, store: store, intake: intake, clock: clock)
+        DiscoveryReadRoutes.add(to: api, store: store, catalog: PortalCatalog(catalog: catalog), clock: clock)
         api.get("/discovery/apps") { request, context -> Response in
             _ = try context.require(.readDiscovery)
             let query = try ListQuery(request)

@@ -166,11 +166,20 @@ package struct CanopyServer: Sendable {
             limits: options.uploadLimits,
             clock: clock
         )
-        APIRoutes.add(to: router, store: store, clock: clock, limiter: limiter, formats: formats, intake: intake)
+        let catalog = options.catalog ?? AppCatalog(apps: [], categories: [], attributes: [], facts: [])
+        APIRoutes.add(
+            to: router,
+            store: store,
+            clock: clock,
+            limiter: limiter,
+            formats: formats,
+            intake: intake,
+            catalog: catalog
+        )
         PortalRoutes.add(
             to: router,
             store: store,
-            catalog: options.catalog ?? AppCatalog(apps: [], categories: [], attributes: [], facts: []),
+            catalog: catalog,
             renderer: renderer,
             clock: clock,
             throttle: loginThrottle,

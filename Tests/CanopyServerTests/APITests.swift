@@ -16,7 +16,9 @@ import Testing
     func withServer(_ body: (CanopyServer, [Role: String]) async throws -> Void) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("canopy-api-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let server = try await CanopyServer.prepare(.init(dataDirectory: dir.path, port: 0))
+        let server = try await CanopyServer.prepare(
+            .init(dataDirectory: dir.path, port: 0, catalog: try SnapshotUploadTests.catalog())
+        )
         var tokens: [Role: String] = [:]
         for role in Role.allCases {
             let secret = APITokens.generate()
@@ -393,6 +395,50 @@ import Testing
                         }
                     }
                 }
+            }
+        }
+    }
+
+    @Test func usersIPsTheBlockListAndTheCatalogAnswerFromTheStoreAndTheCatalog() async throws {
+        try await withServer { server, tokens in
+            let app = Application(router: server.router(clock: { Self.now }))
+            try await app.test(.router) { client in
+                let reader = tokens[.securityReader]
+                let users = try json(try await get(client, "/api/v1/discovery/users", token: reader))
+                let userItems = try #require(users["items"] as? [[String: Any]])
+                #expect(userItems.count == 1)
+                #expect(userItems.first?["apps"] as? Int == 5)
+                #expect(userItems.first?["user"] as? String == "=cmd|' /C calc'!A0")
+                let usersCSV = String(
+                    buffer: try await get(client, "/api/v1/discovery/users?format=csv", token: reader).body
+                )
+                #expect(usersCSV.contains("'=cmd|' /C calc'!A0"))
+                let ips = try json(try await get(client, "/api/v1/discovery/ips?app=slack&limit=10", token: reader))
+                #expect((ips["items"] as? [[String: Any]])?.compactMap { $0["ip"] as? String } == ["10.0.0.1"])
+                #expect(try await get(client, "/api/v1/discovery/ips?app=../x", token: reader).status == .badRequest)
+
+                let admin = tokens[.securityAdmin]
+                #expect(
+                    try await send(client, .put, "/api/v1/apps/dropbox/tags/unsanctioned", token: admin).status == .ok
+                )
+                let list = try await get(client, "/api/v1/discovery/blocklist?format=squid", token: reader)
+                #expect(list.headers[.contentDisposition]?.contains("canopy-blocklist-squid.txt") == true)
+                #expect(String(buffer: list.body).contains("dropbox.com"))
+                #expect(
+                    try await get(client, "/api/v1/discovery/blocklist?format=nope", token: reader).status
+                        == .badRequest
+                )
+
+                let search = try json(try await get(client, "/api/v1/catalog/apps?q=dropbox&limit=5", token: reader))
+                let found = try #require(search["items"] as? [[String: Any]])
+                #expect(found.first?["id"] as? String == "dropbox")
+                #expect(found.first?["score"] is Double)
+                let detail = try json(try await get(client, "/api/v1/catalog/apps/dropbox", token: reader))
+                #expect(detail["tags"] as? [String] == ["unsanctioned"])
+                let risk = try #require(detail["risk"] as? [String: Any])
+                #expect(risk["score"] is Double)
+                #expect((risk["groups"] as? [[String: Any]])?.isEmpty == false)
+                #expect(try await get(client, "/api/v1/catalog/apps/no-such-app", token: reader).status == .notFound)
             }
         }
     }

@@ -430,27 +430,9 @@ struct PortalDiscoveryRoutes {
     private func blocklist(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
         try context.requirePortal(.readDiscovery)
         let format = String(request.uri.queryParameters["format"] ?? "squid")
-        guard let generator = BuiltinBlocklists.named(format) else {
-            throw PortalError(.badRequest, "There is no block-list format \(format).")
-        }
-        let tags = try await store.appTags()
-        let entries = tags.filter { $0.value.contains("unsanctioned") }.keys.sorted()
-            .compactMap { catalog.catalog.app(id: $0) }.map(BlocklistEntry.init(app:))
-        let text = generator.render(
-            entries,
-            context: BlocklistContext(
-                generatedAt: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(clock()) / 1_000))
-            )
-        )
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: "text/plain; charset=utf-8",
-                .contentDisposition: "attachment; filename=\"canopy-blocklist-\(format).txt\"",
-                .cacheControl: "no-store",
-            ],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: text))
-        )
+        guard let response = try await Blocklist.response(format: format, store: store, catalog: catalog, now: clock())
+        else { throw PortalError(.badRequest, "There is no block-list format \(format).") }
+        return response
     }
 
     private var today: Int32 { Int32(clock() / 86_400_000) }

@@ -1,0 +1,193 @@
+import CanopyDiscovery
+import CanopyStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Read routes of Cloud Discovery beyond apps: users and source IPs over a day range, the block list of unsanctioned
+/// apps for an appliance, and the app catalog (search, and one app with its score explained).
+enum DiscoveryReadRoutes {
+    static let permissions: [String: Permission] = [
+        "GET /api/v1/discovery/users": .readDiscovery,
+        "GET /api/v1/discovery/ips": .readDiscovery,
+        "GET /api/v1/discovery/blocklist": .readDiscovery,
+        "GET /api/v1/catalog/apps": .readDiscovery,
+        "GET /api/v1/catalog/apps/{app}": .readDiscovery,
+    ]
+
+    static func add(
+        to api: RouterGroup<CanopyRequestContext>,
+        store: any Store,
+        catalog: PortalCatalog,
+        clock: @escaping @Sendable () -> Int64
+    ) {
+        api.get("/discovery/users") { request, context -> Response in
+            try await entities(request, context, store: store, clock: clock, users: true)
+        }
+        api.get("/discovery/ips") { request, context -> Response in
+            try await entities(request, context, store: store, clock: clock, users: false)
+        }
+        api.get("/discovery/blocklist") { request, context -> Response in
+            _ = try context.require(.readDiscovery)
+            let format = String(request.uri.queryParameters["format"] ?? "squid")
+            let response = try await Blocklist.response(format: format, store: store, catalog: catalog, now: clock())
+            if let response { return response }
+            throw APIError.badRequest("format must be one of \(Blocklist.formats)")
+        }
+        api.get("/catalog/apps") { request, context -> Response in
+            _ = try context.require(.readDiscovery)
+            let query = try ListQuery(request)
+            let q = String(request.uri.queryParameters["q"] ?? "").trimmingCharacters(in: .whitespaces)
+            let category = request.uri.queryParameters["category"].map(String.init)
+            let scorer = try await catalog.scorer(store: store, now: clock())
+            let all = catalog.catalog.search(q, limit: catalog.catalog.apps.count)
+                .filter { category == nil || $0.category == category }
+            let offset = try query.offset()
+            let page = Array(all.dropFirst(offset).prefix(query.limit))
+            let next = offset + page.count < all.count ? ListQuery.cursor(offset: offset + page.count) : nil
+            let items = page.map { app in
+                let explanation = scorer.explain(appID: app.id)
+                return CatalogItem(
+                    id: app.id,
+                    name: app.name,
+                    vendor: app.vendor,
+                    category: app.category,
+                    score: explanation.score,
+                    level: explanation.level.rawValue,
+                    domains: app.domains
+                )
+            }
+            return try query.respond(items, next: next, csvHeader: CatalogItem.csvHeader) { $0.csvRow }
+        }
+        api.get("/catalog/apps/:app") { _, context -> Response in
+            _ = try context.require(.readDiscovery)
+            guard let id = context.parameters.get("app"), let app = catalog.catalog.app(id: id) else {
+                throw APIError(.notFound, "not-found", "there is no such app in the catalog")
+            }
+            let scorer = try await catalog.scorer(store: store, now: clock())
+            let tags = try await store.appTags()[id].map { $0.sorted() } ?? []
+            return try Response.json(CatalogAppDetail(app: app, tags: tags, risk: scorer.explain(appID: id)))
+        }
+    }
+
+    private static func entities(
+        _ request: Request,
+        _ context: CanopyRequestContext,
+        store: any Store,
+        clock: @Sendable () -> Int64,
+        users: Bool
+    ) async throws -> Response {
+        _ = try context.require(.readDiscovery)
+        let query = try ListQuery(request)
+        let days = try DayRange(request, today: Int32(clock() / 86_400_000))
+        let app = request.uri.queryParameters["app"].map(String.init)
+        if let app, !TagPath.isSlug(app, max: 100) { throw APIError.badRequest("app is a catalog app id") }
+        let all =
+            users
+            ? try await store.discoveryByUser(days: days.range, app: app, limit: nil)
+            : try await store.discoveryByIP(days: days.range, app: app, limit: nil)
+        let offset = try query.offset()
+        let page = Array(all.dropFirst(offset).prefix(query.limit))
+        let next = offset + page.count < all.count ? ListQuery.cursor(offset: offset + page.count) : nil
+        let items = page.map { DiscoveredEntity($0, users: users) }
+        let header = DiscoveredEntity.csvHeader(users: users)
+        return try query.respond(items, next: next, csvHeader: header) { $0.csvRow }
+    }
+}
+
+/// The block list of unsanctioned apps in one appliance's format, as a download.
+enum Blocklist {
+    /// The formats, comma-separated, for error messages.
+    static let formats = BuiltinBlocklists.all.map { $0.descriptor.id }.joined(separator: ", ")
+
+    /// The list as a `text/plain` attachment, or nil for an unknown format.
+    static func response(
+        format: String,
+        store: any Store,
+        catalog: PortalCatalog,
+        now: Int64
+    ) async throws
+        -> Response?
+    {
+        guard let generator = BuiltinBlocklists.named(format) else { return nil }
+        let tags = try await store.appTags()
+        let entries = tags.filter { $0.value.contains(DiscoverySettings.unsanctioned) }.keys.sorted()
+            .compactMap { catalog.catalog.app(id: $0) }.map(BlocklistEntry.init(app:))
+        let text = generator.render(
+            entries,
+            context: BlocklistContext(
+                generatedAt: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(now) / 1_000))
+            )
+        )
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/plain; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"canopy-blocklist-\(format).txt\"",
+                .cacheControl: "no-store",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text))
+        )
+    }
+}
+
+/// One user (or source IP) in `GET /api/v1/discovery/users` (`…/ips`).
+struct DiscoveredEntity: Encodable {
+    var user: String?
+    var ip: String?
+    var bytesUp: Int64
+    var bytesDown: Int64
+    var bytesTotal: Int64
+    var transactions: Int64
+    var blocked: Int64
+    var apps: Int
+    var firstSeen: Int64
+    var lastSeen: Int64
+
+    init(_ s: EntityUsageSummary, users: Bool) {
+        (user, ip) = users ? (s.key, nil) : (nil, s.key)
+        (bytesUp, bytesDown, bytesTotal, transactions) = (s.bytesUp, s.bytesDown, s.bytesTotal, s.transactions)
+        (blocked, apps, firstSeen, lastSeen) = (s.blocked, s.apps, s.firstSeen, s.lastSeen)
+    }
+
+    static func csvHeader(users: Bool) -> [String] {
+        [
+            users ? "user" : "ip", "bytesUp", "bytesDown", "bytesTotal", "transactions", "blocked", "apps",
+            "firstSeen", "lastSeen",
+        ]
+    }
+
+    var csvRow: [String] {
+        [
+            user ?? ip ?? "", String(bytesUp), String(bytesDown), String(bytesTotal), String(transactions),
+            String(blocked), String(apps), String(firstSeen), String(lastSeen),
+        ]
+    }
+}
+
+/// One app in `GET /api/v1/catalog/apps`.
+struct CatalogItem: Encodable {
+    var id: String
+    var name: String
+    var vendor: String?
+    var category: String
+    var score: Double?
+    var level: String
+    var domains: [String]
+
+    static let csvHeader = ["id", "name", "vendor", "category", "score", "level", "domains"]
+
+    var csvRow: [String] {
+        [
+            id, name, vendor ?? "", category, score.map { String($0) } ?? "", level,
+            domains.joined(separator: " "),
+        ]
+    }
+}
+
+/// `GET /api/v1/catalog/apps/{app}`: the catalog entry, the tenant's tags, and the score explained factor by factor.
+struct CatalogAppDetail: Encodable {
+    var app: CatalogApp
+    var tags: [String]
+    var risk: RiskExplanation
+}
