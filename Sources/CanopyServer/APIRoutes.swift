@@ -21,6 +21,7 @@ package enum APIRoutes {
     ].merging(DataSourceRoutes.permissions) { first, _ in first }
         .merging(SnapshotRoutes.permissions) { first, _ in first }
         .merging(DiscoveryReadRoutes.permissions) { first, _ in first }
+        .merging(ScoringRoutes.permissions) { first, _ in first }
 
     package static func add(
         to router: Router<CanopyRequestContext>,
@@ -46,6 +47,7 @@ package enum APIRoutes {
         DataSourceRoutes.add(to: api, store: store, formats: formats, clock: clock)
         SnapshotRoutes.add(to: api, store: store, intake: intake, clock: clock)
         DiscoveryReadRoutes.add(to: api, store: store, catalog: PortalCatalog(catalog: catalog), clock: clock)
+        ScoringRoutes.add(to: api, store: store, catalog: catalog, clock: clock)
         api.get("/discovery/apps") { request, context -> Response in
             _ = try context.require(.readDiscovery)
             let query = try ListQuery(request)

@@ -350,6 +350,8 @@ import Testing
                             body =
                                 #"{"name":"s\#(made)","format":"squid.native","transport":"tcp","port":\#(20_000 + made)}"#
                             success = .created
+                        } else if key == "PUT /api/v1/discovery/scoring" {
+                            body = #"{"unknownValues":"penalize","groupWeights":{"legal":"low"}}"#
                         } else if key == "POST /api/v1/discovery/snapshots" {
                             body = "1780000000.000 5 10.0.0.1 TCP_MISS/200 100 GET http://box.com/ - DIRECT/1.2.3.4 -"
                             success = .accepted
@@ -439,6 +441,45 @@ import Testing
                 #expect(risk["score"] is Double)
                 #expect((risk["groups"] as? [[String: Any]])?.isEmpty == false)
                 #expect(try await get(client, "/api/v1/catalog/apps/no-such-app", token: reader).status == .notFound)
+            }
+        }
+    }
+
+    @Test func scoreWeightsAndOverridesAreReadChangedValidatedAndAudited() async throws {
+        try await withServer { server, tokens in
+            let app = Application(router: server.router(clock: { Self.now }))
+            try await app.test(.router) { client in
+                let admin = tokens[.securityAdmin]
+                let initial = try json(
+                    try await get(client, "/api/v1/discovery/scoring", token: tokens[.securityReader])
+                )
+                #expect(initial["unknownValues"] as? String == "ignore")
+                let before = try json(try await get(client, "/api/v1/catalog/apps/dropbox", token: admin))
+                let scoreBefore = try #require((before["risk"] as? [String: Any])?["score"] as? Double)
+                let tuning =
+                    #"{"unknownValues":"ignore","groupWeights":{"security":"very-high"},"overrides":{"dropbox":{"score":2,"note":"blocked at the proxy; shadow copies only"}}}"#
+                let put = try await send(client, .put, "/api/v1/discovery/scoring", token: admin, json: tuning)
+                #expect(put.status == .ok, "\(String(buffer: put.body))")
+                let after = try json(try await get(client, "/api/v1/catalog/apps/dropbox", token: admin))
+                let scoreAfter = try #require((after["risk"] as? [String: Any])?["score"] as? Double)
+                #expect(scoreAfter == 2)
+                #expect(scoreAfter != scoreBefore)
+                let audit = try await server.store.auditEntries(before: nil, limit: 1).map(\.entry)
+                #expect(audit.first?.action == "settings.scoring")
+                #expect(audit.first?.detail.contains("dropbox → 2.0") == true)
+                for bad in [
+                    #"{"overrides":{"no-such-app":{"score":2,"note":"x"}}}"#,
+                    #"{"overrides":{"dropbox":{"score":11,"note":"x"}}}"#,
+                    #"{"overrides":{"dropbox":{"score":3,"note":"  "}}}"#,
+                    #"{"attributeWeights":{"no-such-attribute":"high"}}"#,
+                    #"{"groupWeights":{"astrology":"high"}}"#,
+                    "not json",
+                ] {
+                    let response = try await send(client, .put, "/api/v1/discovery/scoring", token: admin, json: bad)
+                    #expect(response.status == .badRequest, "\(bad)")
+                }
+                let unchanged = try json(try await get(client, "/api/v1/discovery/scoring", token: admin))
+                #expect((unchanged["overrides"] as? [String: Any])?["dropbox"] != nil)
             }
         }
     }
