@@ -22,6 +22,7 @@ package enum APIRoutes {
         .merging(SnapshotRoutes.permissions) { first, _ in first }
         .merging(DiscoveryReadRoutes.permissions) { first, _ in first }
         .merging(ScoringRoutes.permissions) { first, _ in first }
+        .merging(AccessRoutes.permissions) { first, _ in first }
 
     package static func add(
         to router: Router<CanopyRequestContext>,
@@ -48,6 +49,7 @@ package enum APIRoutes {
         SnapshotRoutes.add(to: api, store: store, intake: intake, clock: clock)
         DiscoveryReadRoutes.add(to: api, store: store, catalog: PortalCatalog(catalog: catalog), clock: clock)
         ScoringRoutes.add(to: api, store: store, catalog: catalog, clock: clock)
+        AccessRoutes.add(to: api, store: store, clock: clock)
         api.get("/discovery/apps") { request, context -> Response in
             _ = try context.require(.readDiscovery)
             let query = try ListQuery(request)

@@ -350,6 +350,22 @@ import Testing
                             body =
                                 #"{"name":"s\#(made)","format":"squid.native","transport":"tcp","port":\#(20_000 + made)}"#
                             success = .created
+                        } else if key == "POST /api/v1/tokens" {
+                            body = #"{"name":"t\#(made)","role":"security-reader","days":7}"#
+                            success = .created
+                        } else if key == "DELETE /api/v1/tokens/{id}" {
+                            let id = try await server.store.createToken(
+                                APIToken(
+                                    name: "r\(made)",
+                                    tokenHash: APITokens.hash(APITokens.generate()),
+                                    role: "security-reader",
+                                    createdBy: "test",
+                                    createdAt: Self.now,
+                                    expiresAt: Self.now + 86_400_000
+                                )
+                            )
+                            uri = path.replacingOccurrences(of: "{id}", with: "\(id)")
+                            success = .noContent
                         } else if key == "PUT /api/v1/discovery/scoring" {
                             body = #"{"unknownValues":"penalize","groupWeights":{"legal":"low"}}"#
                         } else if key == "POST /api/v1/discovery/snapshots" {
@@ -480,6 +496,49 @@ import Testing
                 }
                 let unchanged = try json(try await get(client, "/api/v1/discovery/scoring", token: admin))
                 #expect((unchanged["overrides"] as? [String: Any])?["dropbox"] != nil)
+            }
+        }
+    }
+
+    @Test func tokensAreCreatedListedWithoutHashesAndRevokedAndAdminsListedWithoutPasswords() async throws {
+        try await withServer { server, tokens in
+            let app = Application(router: server.router(clock: { Self.now }))
+            try await app.test(.router) { client in
+                let global = tokens[.globalAdmin]
+                let created = try await send(
+                    client,
+                    .post,
+                    "/api/v1/tokens",
+                    token: global,
+                    json: #"{"name":"siem","role":"security-reader","days":30}"#
+                )
+                #expect(created.status == .created)
+                let body = try json(created)
+                let secret = try #require(body["secret"] as? String)
+                let id = try #require((body["token"] as? [String: Any])?["id"] as? Int)
+                // The new token works, with its role.
+                #expect(try await get(client, "/api/v1/discovery/apps", token: secret).status == .ok)
+                #expect(try await get(client, "/api/v1/tokens", token: secret).status == .forbidden)
+                let list = String(buffer: try await get(client, "/api/v1/tokens", token: global).body)
+                #expect(list.contains("\"siem\""))
+                #expect(!list.contains(APITokens.hash(secret)))
+                #expect(!list.contains(secret))
+                #expect(try await send(client, .delete, "/api/v1/tokens/\(id)", token: global).status == .noContent)
+                #expect(try await get(client, "/api/v1/discovery/apps", token: secret).status == .unauthorized)
+                #expect(try await send(client, .delete, "/api/v1/tokens/999999", token: global).status == .notFound)
+                for bad in [
+                    #"{"name":"","role":"security-reader"}"#, #"{"name":"x","role":"root"}"#,
+                    #"{"name":"x","role":"security-reader","days":0}"#, "nope",
+                ] {
+                    #expect(
+                        try await send(client, .post, "/api/v1/tokens", token: global, json: bad).status == .badRequest
+                    )
+                }
+                let audit = try await server.store.auditEntries(before: nil, limit: 2).map(\.entry.action)
+                #expect(audit == ["token.revoke", "token.create"])
+                let admins = String(buffer: try await get(client, "/api/v1/admins", token: global).body)
+                #expect(admins.contains("\"admin\""))
+                #expect(!admins.contains("$2"))  // no bcrypt hash
             }
         }
     }
