@@ -55,9 +55,7 @@ package enum APIRoutes {
             let query = try ListQuery(request)
             let days = try DayRange(request, today: Int32(clock() / 86_400_000))
             let all = try await store.discoveryByApp(days: days.range)
-            let offset = try query.offset()
-            let page = Array(all.dropFirst(offset).prefix(query.limit))
-            let next = offset + page.count < all.count ? ListQuery.cursor(offset: offset + page.count) : nil
+            let (page, next) = try query.slice(all)
             let items = page.map(DiscoveredApp.init)
             return try query.respond(items, next: next, csvHeader: DiscoveredApp.csvHeader) { $0.csvRow }
         }
@@ -79,9 +77,7 @@ package enum APIRoutes {
             _ = try context.require(.readDiscovery)
             let query = try ListQuery(request)
             let all = try await store.appTags().sorted { $0.key < $1.key }
-            let offset = try query.offset()
-            let page = Array(all.dropFirst(offset).prefix(query.limit))
-            let next = offset + page.count < all.count ? ListQuery.cursor(offset: offset + page.count) : nil
+            let (page, next) = try query.slice(all)
             let items = page.map { AppTags(app: $0.key, tags: $0.value.sorted()) }
             return try query.respond(items, next: next, csvHeader: ["app", "tags"]) {
                 [$0.app, $0.tags.joined(separator: " ")]
@@ -154,6 +150,13 @@ struct ListQuery {
             throw APIError.badRequest("the cursor is not valid for this list")
         }
         return n
+    }
+
+    /// The page of `all` this query asks for (an offset cursor) and the next page's cursor, nil on the last page.
+    func slice<Item>(_ all: [Item]) throws -> (page: [Item], next: String?) {
+        let offset = try offset()
+        let page = Array(all.dropFirst(offset).prefix(limit))
+        return (page, offset + page.count < all.count ? Self.cursor(offset: offset + page.count) : nil)
     }
 
     func beforeID() throws -> Int64? {

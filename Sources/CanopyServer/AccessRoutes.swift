@@ -21,9 +21,7 @@ enum AccessRoutes {
             _ = try context.require(.manageAdmins)
             let query = try ListQuery(request)
             let all = try await store.admins()
-            let offset = try query.offset()
-            let page = Array(all.dropFirst(offset).prefix(query.limit))
-            let next = offset + page.count < all.count ? ListQuery.cursor(offset: offset + page.count) : nil
+            let (page, next) = try query.slice(all)
             let items = page.map(AdminItem.init)
             return try query.respond(items, next: next, csvHeader: AdminItem.csvHeader) { $0.csvRow }
         }
@@ -31,9 +29,7 @@ enum AccessRoutes {
             _ = try context.require(.manageTokens)
             let query = try ListQuery(request)
             let all = try await store.tokens()
-            let offset = try query.offset()
-            let page = Array(all.dropFirst(offset).prefix(query.limit))
-            let next = offset + page.count < all.count ? ListQuery.cursor(offset: offset + page.count) : nil
+            let (page, next) = try query.slice(all)
             let items = page.map { TokenItem($0, now: clock()) }
             return try query.respond(items, next: next, csvHeader: TokenItem.csvHeader) { $0.csvRow }
         }

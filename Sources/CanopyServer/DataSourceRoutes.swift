@@ -24,8 +24,7 @@ enum DataSourceRoutes {
             let sources = try await store.dataSources()
             let intakes = try await store.intakes()
             let now = clock()
-            let offset = try query.offset()
-            let page = Array(sources.dropFirst(offset).prefix(query.limit))
+            let (page, next) = try query.slice(sources)
             var items: [DataSourceItem] = []
             for source in page {
                 let error = try await store.setting("datasource.error.\(source.id)")
@@ -33,7 +32,6 @@ enum DataSourceRoutes {
                     DataSourceItem(source, intake: intakes[source.id] ?? DataSourceIntake(), error: error, now: now)
                 )
             }
-            let next = offset + page.count < sources.count ? ListQuery.cursor(offset: offset + page.count) : nil
             return try query.respond(items, next: next, csvHeader: DataSourceItem.csvHeader) { $0.csvRow }
         }
         api.post("/datasources") { request, context -> Response in

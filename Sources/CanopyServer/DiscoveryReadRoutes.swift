@@ -42,9 +42,7 @@ enum DiscoveryReadRoutes {
             let scorer = try await catalog.scorer(store: store, now: clock())
             let all = catalog.catalog.search(q, limit: catalog.catalog.apps.count)
                 .filter { category == nil || $0.category == category }
-            let offset = try query.offset()
-            let page = Array(all.dropFirst(offset).prefix(query.limit))
-            let next = offset + page.count < all.count ? ListQuery.cursor(offset: offset + page.count) : nil
+            let (page, next) = try query.slice(all)
             let items = page.map { app in
                 let explanation = scorer.explain(appID: app.id)
                 return CatalogItem(
@@ -86,9 +84,7 @@ enum DiscoveryReadRoutes {
             users
             ? try await store.discoveryByUser(days: days.range, app: app, limit: nil)
             : try await store.discoveryByIP(days: days.range, app: app, limit: nil)
-        let offset = try query.offset()
-        let page = Array(all.dropFirst(offset).prefix(query.limit))
-        let next = offset + page.count < all.count ? ListQuery.cursor(offset: offset + page.count) : nil
+        let (page, next) = try query.slice(all)
         let items = page.map { DiscoveredEntity($0, users: users) }
         let header = DiscoveredEntity.csvHeader(users: users)
         return try query.respond(items, next: next, csvHeader: header) { $0.csvRow }
