@@ -23,6 +23,7 @@ package enum APIRoutes {
         .merging(DiscoveryReadRoutes.permissions) { first, _ in first }
         .merging(ScoringRoutes.permissions) { first, _ in first }
         .merging(AccessRoutes.permissions) { first, _ in first }
+        .merging(AdminAccessRoutes.permissions) { first, _ in first }
 
     package static func add(
         to router: Router<CanopyRequestContext>,
@@ -50,6 +51,7 @@ package enum APIRoutes {
         DiscoveryReadRoutes.add(to: api, store: store, catalog: PortalCatalog(catalog: catalog), clock: clock)
         ScoringRoutes.add(to: api, store: store, catalog: catalog, clock: clock)
         AccessRoutes.add(to: api, store: store, clock: clock)
+        AdminAccessRoutes.add(to: api, store: store, clock: clock)
         api.get("/discovery/apps") { request, context -> Response in
             _ = try context.require(.readDiscovery)
             let query = try ListQuery(request)

@@ -139,6 +139,7 @@ package struct CanopyServer: Sendable {
         let router = Router(context: CanopyRequestContext.self)
         router.add(middleware: SecurityHeaders())
         router.add(middleware: MetricsRecorder(metrics))
+        router.add(middleware: AdminAccessRestriction(store: store))
         let metrics = self.metrics
         router.get("/metrics") { _, _ -> Response in
             Response(

@@ -366,6 +366,8 @@ import Testing
                             )
                             uri = path.replacingOccurrences(of: "{id}", with: "\(id)")
                             success = .noContent
+                        } else if key == "PUT /api/v1/settings/admin-access" {
+                            body = #"{"ranges":[]}"#
                         } else if key == "PUT /api/v1/discovery/scoring" {
                             body = #"{"unknownValues":"penalize","groupWeights":{"legal":"low"}}"#
                         } else if key == "POST /api/v1/discovery/snapshots" {
@@ -539,6 +541,51 @@ import Testing
                 let admins = String(buffer: try await get(client, "/api/v1/admins", token: global).body)
                 #expect(admins.contains("\"admin\""))
                 #expect(!admins.contains("$2"))  // no bcrypt hash
+            }
+        }
+    }
+
+    /// Over a real socket (the client is 127.0.0.1): ranges that leave out the requester are refused, ranges that
+    /// include it are stored and audited; once the stored ranges leave the client out, the API and the portal answer
+    /// 403 while `/healthz` stays open.
+    @Test func adminAccessIsLimitedToTheConfiguredRangesWithoutLockingOutTheAdminMakingTheChange() async throws {
+        try await withServer { server, tokens in
+            let app = Application(
+                router: server.router(clock: { Self.now }),
+                configuration: .init(address: .hostname("127.0.0.1", port: 0))
+            )
+            try await app.test(.live) { client in
+                let global = tokens[.globalAdmin]
+                let path = "/api/v1/settings/admin-access"
+                let lockout = try await send(client, .put, path, token: global, json: #"{"ranges":["10.0.0.0/8"]}"#)
+                #expect(lockout.status == .conflict)
+                #expect(
+                    try await send(client, .put, path, token: global, json: #"{"ranges":["nope"]}"#).status
+                        == .badRequest
+                )
+                let ok = try await send(
+                    client,
+                    .put,
+                    path,
+                    token: global,
+                    json: #"{"ranges":["10.0.0.0/8","127.0.0.0/8"]}"#
+                )
+                #expect(ok.status == .ok)
+                #expect(
+                    try json(try await get(client, path, token: global))["ranges"] as? [String] == [
+                        "10.0.0.0/8", "127.0.0.0/8",
+                    ]
+                )
+                #expect(try await get(client, "/api/v1/discovery/apps", token: global).status == .ok)
+                let audit = try await server.store.auditEntries(before: nil, limit: 1).map(\.entry)
+                #expect(audit.first?.action == "settings.admin_access")
+                // An admin elsewhere narrowed the ranges: this client is now outside.
+                try await server.store.setSetting("access.admin_ranges", to: "10.0.0.0/8")
+                #expect(try await get(client, "/api/v1/discovery/apps", token: global).status == .forbidden)
+                #expect(try await client.execute(uri: "/login", method: .get).status == .forbidden)
+                #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+                try await server.store.setSetting("access.admin_ranges", to: nil)
+                #expect(try await get(client, "/api/v1/discovery/apps", token: global).status == .ok)
             }
         }
     }
