@@ -24,6 +24,7 @@ package enum APIRoutes {
         .merging(ScoringRoutes.permissions) { first, _ in first }
         .merging(AccessRoutes.permissions) { first, _ in first }
         .merging(AdminAccessRoutes.permissions) { first, _ in first }
+        .merging(PrivacyRoutes.permissions) { first, _ in first }
 
     package static func add(
         to router: Router<CanopyRequestContext>,
@@ -52,6 +53,7 @@ package enum APIRoutes {
         ScoringRoutes.add(to: api, store: store, catalog: catalog, clock: clock)
         AccessRoutes.add(to: api, store: store, clock: clock)
         AdminAccessRoutes.add(to: api, store: store, clock: clock)
+        PrivacyRoutes.add(to: api, store: store, clock: clock)
         api.get("/discovery/apps") { request, context -> Response in
             _ = try context.require(.readDiscovery)
             let query = try ListQuery(request)

@@ -15,6 +15,7 @@ package enum Role: String, CaseIterable, Sendable, Codable {
         case .readDiscovery, .readAudit, .readAlerts: true
         case .manageDiscovery: self == .globalAdmin || self == .securityAdmin
         case .manageTokens, .manageAdmins: self == .globalAdmin
+        case .managePrivacy: self == .globalAdmin || self == .complianceAdmin
         }
     }
 }
@@ -27,4 +28,6 @@ package enum Permission: String, Sendable, CaseIterable {
     case readAlerts = "alerts.read"
     case manageTokens = "tokens.manage"
     case manageAdmins = "admins.manage"
+    /// Privacy requests: export or erase everything stored about one user.
+    case managePrivacy = "privacy.manage"
 }

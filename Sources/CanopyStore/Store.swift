@@ -1,3 +1,5 @@
+package import Foundation
+
 /// Where `canopy serve` keeps everything: settings, app tags, the audit log and Cloud Discovery aggregates.
 ///
 /// Two backends implement it — ``SQLiteStore`` (GRDB, the embedded default) and ``PostgresStore`` (PostgresNIO, for
@@ -181,4 +183,18 @@ package protocol Store: Sendable {
     /// Deletes a snapshot and its report; false when there is no such snapshot.
     @discardableResult
     func deleteSnapshot(id: Int64) async throws -> Bool
+
+    /// Replaces a ready snapshot's digest and report (a privacy erasure rewrites them); false when there is no
+    /// such ready snapshot.
+    @discardableResult
+    func replaceSnapshotReport(id: Int64, digest: Data?, report: Data) async throws -> Bool
+
+    // MARK: Privacy requests
+
+    /// Every discovery aggregate of one user name (exact match), oldest day first.
+    func discoveryRows(user: String) async throws -> [DiscoveryRow]
+
+    /// Deletes every discovery aggregate of one user name; returns how many.
+    @discardableResult
+    func deleteDiscovery(user: String) async throws -> Int
 }

@@ -366,6 +366,8 @@ import Testing
                             )
                             uri = path.replacingOccurrences(of: "{id}", with: "\(id)")
                             success = .noContent
+                        } else if route.path == "/api/v1/privacy/user" {
+                            uri = path + "?name=someone"
                         } else if key == "PUT /api/v1/settings/admin-access" {
                             body = #"{"ranges":[]}"#
                         } else if key == "PUT /api/v1/discovery/scoring" {
@@ -586,6 +588,34 @@ import Testing
                 #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
                 try await server.store.setSetting("access.admin_ranges", to: nil)
                 #expect(try await get(client, "/api/v1/discovery/apps", token: global).status == .ok)
+            }
+        }
+    }
+
+    /// A privacy request: export shows the user's aggregates and report lines, erase removes them and nobody
+    /// else's, both audited; a compliance admin may, a security admin may not.
+    @Test func aUsersDataIsExportedAndErasedOnRequest() async throws {
+        try await withServer { server, tokens in
+            let app = Application(router: server.router(clock: { Self.now }))
+            try await app.test(.router) { client in
+                let user = "=cmd|' /C calc'!A0"
+                let query = "name=" + (user.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+                let uri = "/api/v1/privacy/user?" + query
+                #expect(try await get(client, uri, token: tokens[.securityAdmin]).status == .forbidden)
+                let export = try json(try await get(client, uri, token: tokens[.complianceAdmin]))
+                let rows = try #require(export["discovery"] as? [[String: Any]])
+                #expect(rows.count == 5)
+                #expect(Set(rows.compactMap { $0["app"] as? String }) == ["dropbox", "slack", "box", "github", "zoom"])
+                let erased = try json(try await send(client, .delete, uri, token: tokens[.globalAdmin]))
+                #expect(erased["discoveryRows"] as? Int == 5)
+                #expect(try await server.store.discoveryRows(user: user).isEmpty)
+                let again = try json(try await get(client, uri, token: tokens[.globalAdmin]))
+                #expect((again["discovery"] as? [Any])?.isEmpty == true)
+                let audit = try await server.store.auditEntries(before: nil, limit: 3).map(\.entry.action)
+                #expect(audit == ["privacy.export", "privacy.erase", "privacy.export"])
+                #expect(
+                    try await get(client, "/api/v1/privacy/user", token: tokens[.globalAdmin]).status == .badRequest
+                )
             }
         }
     }

@@ -375,4 +375,50 @@ import Testing
             #expect(uploadsLeft(data).isEmpty)
         }
     }
+
+    /// Erasing a user rewrites the snapshot reports that name them: their line goes, the totals stay.
+    @Test func erasingAUserRemovesThemFromSnapshotReports() async throws {
+        try await withServer { server, token, _, client in
+            let secret = APITokens.generate()
+            try await server.store.createToken(
+                APIToken(
+                    name: "dpo",
+                    tokenHash: APITokens.hash(secret),
+                    role: Role.complianceAdmin.rawValue,
+                    createdBy: "test",
+                    createdAt: CanopyServer.now(),
+                    expiresAt: CanopyServer.now() + 86_400_000
+                )
+            )
+            let lines = ["alice", "bob", "alice"].enumerated().map { i, user in
+                "178000000\(i).000 5 10.0.0.\(i) TCP_MISS/200 100 GET https://www.dropbox.com/x \(user) HIER_DIRECT/1.2.3.4 -"
+            }
+            let response = try await post(
+                client,
+                "/api/v1/discovery/snapshots?format=squid.native",
+                token: token,
+                contentType: "text/plain",
+                body: Data((lines.joined(separator: "\n") + "\n").utf8)
+            )
+            let id = try #require(try json(response)["id"] as? Int)
+            let before = try await finished(client, id: id, token: token)
+            let users = { (body: [String: Any]) in
+                ((body["report"] as? [String: Any])?["users"] as? [[String: Any]])?.compactMap { $0["user"] as? String }
+            }
+            #expect(Set(users(before) ?? []) == ["alice", "bob"])
+            let auth: HTTPFields = [.authorization: "Bearer \(secret)"]
+            let export = try json(
+                try await client.execute(uri: "/api/v1/privacy/user?name=alice", method: .get, headers: auth)
+            )
+            #expect((export["snapshots"] as? [[String: Any]])?.first?["snapshot"] as? Int == id)
+            let erased = try json(
+                try await client.execute(uri: "/api/v1/privacy/user?name=alice", method: .delete, headers: auth)
+            )
+            #expect(erased["snapshots"] as? Int == 1)
+            let after = try await finished(client, id: id, token: token)
+            #expect(users(after) == ["bob"])
+            let totals = (after["report"] as? [String: Any])?["totals"] as? [String: Any]
+            #expect(totals?["transactions"] as? Int == 3)
+        }
+    }
 }

@@ -90,4 +90,39 @@ import Testing
             #expect(try await store.snapshot(id: second)?.summary.error == "no known format")
         }
     }
+
+    /// A privacy request: one user's aggregates are read in full and erased, nobody else's; a ready snapshot's
+    /// report can be rewritten, a processing one cannot.
+    @Test(arguments: Backend.available)
+    func oneUsersDataIsExportedAndErasedAndReportsRewritten(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            try await store.addDiscovery(Self.traffic())
+            let alice = try await store.discoveryRows(user: "alice")
+            #expect(alice.map(\.app) == ["dropbox", "slack"])
+            #expect(alice.map(\.bytesTotal) == [400, 1_000])
+            #expect(try await store.discoveryRows(user: "Alice").isEmpty)
+            #expect(try await store.deleteDiscovery(user: "alice") == 2)
+            #expect(try await store.discoveryRows(user: "alice").isEmpty)
+            #expect(try await store.discoveryRows(user: "bob").count == 1)
+            #expect(try await store.deleteDiscovery(user: "nobody") == 0)
+
+            let id = try await store.createSnapshot(SnapshotSummary(name: "s", createdAt: 1, createdBy: "t"))
+            #expect(try await !store.replaceSnapshotReport(id: id, digest: nil, report: Data("{}".utf8)))
+            let done = SnapshotCompletion(
+                status: .ready,
+                format: "squid.native",
+                files: 1,
+                inputBytes: 1,
+                error: nil,
+                finishedAt: 2,
+                digest: Data("d".utf8),
+                report: Data("r".utf8)
+            )
+            #expect(try await store.finishSnapshot(id: id, done))
+            #expect(try await store.replaceSnapshotReport(id: id, digest: Data("d2".utf8), report: Data("r2".utf8)))
+            let record = try #require(try await store.snapshot(id: id))
+            #expect(record.report == Data("r2".utf8))
+            #expect(record.summary.digest == Data("d2".utf8))
+        }
+    }
 }

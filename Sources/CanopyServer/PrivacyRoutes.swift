@@ -1,0 +1,144 @@
+import CanopyDiscovery
+import CanopyStore
+import Foundation
+import Hummingbird
+
+/// Privacy requests about one user (GDPR articles 15 and 17): `GET /api/v1/privacy/user?name=` exports everything
+/// stored about them — their Cloud Discovery aggregates and their entries in snapshot reports —, `DELETE` erases it
+/// (reports keep their totals, without the user's line). Both are audited.
+enum PrivacyRoutes {
+    static let permissions: [String: Permission] = [
+        "GET /api/v1/privacy/user": .managePrivacy,
+        "DELETE /api/v1/privacy/user": .managePrivacy,
+    ]
+
+    struct SnapshotEntry: Encodable {
+        var snapshot: Int64
+        var name: String
+        var usage: DiscoveryReport.UserUsage
+    }
+
+    struct Export: Encodable {
+        var user: String
+        var discovery: [ExportedRow]
+        var snapshots: [SnapshotEntry]
+    }
+
+    struct ExportedRow: Encodable {
+        var day: String
+        var app: String
+        var sourceIP: String
+        var bytesUp: Int64
+        var bytesDown: Int64
+        var bytesTotal: Int64
+        var transactions: Int64
+        var blocked: Int64
+        var firstSeen: Int64
+        var lastSeen: Int64
+    }
+
+    struct Erased: Encodable {
+        var user: String
+        var discoveryRows: Int
+        var snapshots: Int
+    }
+
+    static func add(
+        to api: RouterGroup<CanopyRequestContext>,
+        store: any Store,
+        clock: @escaping @Sendable () -> Int64
+    ) {
+        api.get("/privacy/user") { request, context -> Response in
+            let principal = try context.require(.managePrivacy)
+            let user = try name(request)
+            let rows = try await store.discoveryRows(user: user).map { r in
+                ExportedRow(
+                    day: DayText.text(r.day),
+                    app: r.app,
+                    sourceIP: r.sourceIP,
+                    bytesUp: r.bytesUp,
+                    bytesDown: r.bytesDown,
+                    bytesTotal: r.bytesTotal,
+                    transactions: r.transactions,
+                    blocked: r.blocked,
+                    firstSeen: r.firstSeen,
+                    lastSeen: r.lastSeen
+                )
+            }
+            var entries: [SnapshotEntry] = []
+            try await forEachReport(in: store) { summary, report in
+                for usage in report.users where usage.user == user {
+                    entries.append(SnapshotEntry(snapshot: summary.id, name: summary.name, usage: usage))
+                }
+            }
+            try await store.appendAudit(
+                AuditEntry(
+                    time: clock(),
+                    actor: principal.name,
+                    action: "privacy.export",
+                    target: user,
+                    detail: "\(rows.count) aggregates, \(entries.count) report entries",
+                    sourceIP: context.clientAddress
+                )
+            )
+            return try Response.json(Export(user: user, discovery: rows, snapshots: entries))
+        }
+        api.delete("/privacy/user") { request, context -> Response in
+            let principal = try context.require(.managePrivacy)
+            let user = try name(request)
+            let deleted = try await store.deleteDiscovery(user: user)
+            var rewritten = 0
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try await forEachReport(in: store) { summary, report in
+                guard report.users.contains(where: { $0.user == user }) else { return }
+                var erased = report
+                erased.users.removeAll { $0.user == user }
+                if try await store.replaceSnapshotReport(
+                    id: summary.id,
+                    digest: summary.digest,
+                    report: try encoder.encode(erased)
+                ) {
+                    rewritten += 1
+                }
+            }
+            try await store.appendAudit(
+                AuditEntry(
+                    time: clock(),
+                    actor: principal.name,
+                    action: "privacy.erase",
+                    target: user,
+                    detail: "\(deleted) aggregates deleted, \(rewritten) reports rewritten",
+                    sourceIP: context.clientAddress
+                )
+            )
+            return try Response.json(Erased(user: user, discoveryRows: deleted, snapshots: rewritten))
+        }
+    }
+
+    private static func name(_ request: Request) throws -> String {
+        guard let name = request.uri.queryParameters["name"].map(String.init), !name.isEmpty, name.count <= 500 else {
+            throw APIError.badRequest("name (the user name as logs carry it) is required")
+        }
+        return name
+    }
+
+    /// Every ready snapshot's report, newest first.
+    private static func forEachReport(
+        in store: any Store,
+        _ body: (SnapshotSummary, DiscoveryReport) async throws -> Void
+    ) async throws {
+        var before: Int64? = nil
+        while true {
+            let page = try await store.snapshots(before: before, limit: 200)
+            for summary in page where summary.status == .ready {
+                guard let data = try await store.snapshot(id: summary.id)?.report,
+                    let report = try? JSONDecoder().decode(DiscoveryReport.self, from: data)
+                else { continue }
+                try await body(summary, report)
+            }
+            guard page.count == 200, let last = page.last else { return }
+            before = last.id
+        }
+    }
+}

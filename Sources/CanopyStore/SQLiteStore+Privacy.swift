@@ -1,0 +1,57 @@
+package import Foundation
+import GRDB
+
+extension SQLiteStore {
+    // MARK: Privacy requests
+
+    package func discoveryRows(user: String) async throws -> [DiscoveryRow] {
+        try await run("read a user's discovery data") { [pool] in
+            try await pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT day, app, user_name, source_ip, bytes_up, bytes_down, bytes_total, transactions,
+                            blocked, first_seen, last_seen
+                        FROM discovery_traffic WHERE user_name = ? ORDER BY day, app, source_ip
+                        """,
+                    arguments: [user]
+                ).map { row in
+                    DiscoveryRow(
+                        day: row["day"],
+                        app: row["app"],
+                        user: row["user_name"],
+                        sourceIP: row["source_ip"],
+                        bytesUp: row["bytes_up"],
+                        bytesDown: row["bytes_down"],
+                        bytesTotal: row["bytes_total"],
+                        transactions: row["transactions"],
+                        blocked: row["blocked"],
+                        firstSeen: row["first_seen"],
+                        lastSeen: row["last_seen"]
+                    )
+                }
+            }
+        }
+    }
+
+    package func deleteDiscovery(user: String) async throws -> Int {
+        try await run("erase a user's discovery data") { [pool] in
+            try await pool.write { db in
+                try db.execute(sql: "DELETE FROM discovery_traffic WHERE user_name = ?", arguments: [user])
+                return db.changesCount
+            }
+        }
+    }
+
+    package func replaceSnapshotReport(id: Int64, digest: Data?, report: Data) async throws -> Bool {
+        try await run("replace snapshot report") { [pool] in
+            try await pool.write { db in
+                try db.execute(
+                    sql: "UPDATE snapshots SET summary = ?, report = ? WHERE id = ? AND status = 'ready'",
+                    arguments: [digest, report, id]
+                )
+                return db.changesCount > 0
+            }
+        }
+    }
+}
