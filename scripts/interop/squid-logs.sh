@@ -25,6 +25,12 @@ chmod 777 "$dir" "$dir/logs" "$dir/run"
 
 python3 "$here/origin.py" "$origin_port" &
 echo $! >"$dir/origin.pid"
+# The origin must answer before Squid is asked for anything: on a loaded machine Python starts slowly, and Squid
+# would log its 503 error page instead of the download (a flake seen in CI).
+for _ in $(seq 1 200); do
+    curl -s -o /dev/null "http://127.0.0.1:$origin_port/size/1" && break
+    sleep 0.1
+done
 
 hosts=(www.dropbox.com content.dropboxapi.com app.slack.com files.slack.com github.com api.github.com drive.google.com
     docs.google.com www.box.com wetransfer.com mega.nz chatgpt.com www.facebook.com login.microsoftonline.com
