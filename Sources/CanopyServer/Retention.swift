@@ -6,17 +6,30 @@ import ServiceLifecycle
 /// defaults. (Activities 180, alerts 180 and the governance log 120 days apply to the tables that come with them.)
 package struct RetentionPolicy: Sendable, Equatable {
     package var discoveryDays: Int
+    package var alertsDays: Int
 
     package static let defaultDiscoveryDays = 90
+    package static let defaultAlertsDays = 180
     package static let discoveryKey = "retention.discovery.days"
+    package static let alertsKey = "retention.alerts.days"
 
-    package init(discoveryDays: Int = defaultDiscoveryDays) { self.discoveryDays = discoveryDays }
+    package init(discoveryDays: Int = defaultDiscoveryDays, alertsDays: Int = defaultAlertsDays) {
+        self.discoveryDays = discoveryDays
+        self.alertsDays = alertsDays
+    }
 
     /// The policy in `store`: a missing or invalid value (not a whole number of days from 1 to 3,650) is the default.
     package static func current(in store: any Store) async throws -> RetentionPolicy {
-        let value = try await store.setting(discoveryKey).flatMap(Int.init)
-        guard let days = value, (1...3_650).contains(days) else { return RetentionPolicy() }
-        return RetentionPolicy(discoveryDays: days)
+        func days(_ key: String, _ fallback: Int) async throws -> Int {
+            guard let value = try await store.setting(key).flatMap(Int.init), (1...3_650).contains(value) else {
+                return fallback
+            }
+            return value
+        }
+        return RetentionPolicy(
+            discoveryDays: try await days(discoveryKey, defaultDiscoveryDays),
+            alertsDays: try await days(alertsKey, defaultAlertsDays)
+        )
     }
 }
 
@@ -42,6 +55,28 @@ package enum Retention {
                     target: "discovery",
                     detail:
                         "deleted \(deleted) aggregates of days before day \(cutoff) (kept \(policy.discoveryDays) days)",
+                    sourceIP: nil
+                )
+            )
+        }
+        return deleted
+    }
+
+    /// Deletes alerts older than the policy's `alertsDays` (default 180, the reference product's), audited by
+    /// `system` when any went.
+    @discardableResult
+    package static func applyToAlerts(in store: any Store, now: Int64) async throws -> Int {
+        let policy = try await RetentionPolicy.current(in: store)
+        let cutoff = now - Int64(policy.alertsDays) * msPerDay
+        let deleted = try await store.deleteAlerts(before: cutoff)
+        if deleted > 0 {
+            try await store.appendAudit(
+                AuditEntry(
+                    time: now,
+                    actor: "system",
+                    action: "retention.alerts",
+                    target: "alerts",
+                    detail: "deleted \(deleted) alerts older than \(policy.alertsDays) days",
                     sourceIP: nil
                 )
             )
@@ -111,6 +146,8 @@ package struct RetentionService: Service {
                 if deleted > 0 {
                     logger.notice("retention deleted old discovery aggregates", metadata: ["count": "\(deleted)"])
                 }
+                let alerts = try await Retention.applyToAlerts(in: store, now: clock())
+                if alerts > 0 { logger.notice("retention deleted old alerts", metadata: ["count": "\(alerts)"]) }
                 let sessions = try await Retention.deleteEndedSessions(in: store, now: clock())
                 if sessions > 0 { logger.info("ended sessions deleted", metadata: ["count": "\(sessions)"]) }
             } catch {

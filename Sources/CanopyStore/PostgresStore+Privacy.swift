@@ -62,4 +62,17 @@ extension PostgresStore {
             return false
         }
     }
+
+    // MARK: Alert retention
+
+    package func deleteAlerts(before time: Int64) async throws -> Int {
+        try await run("delete old alerts") {
+            let rows = try await client.query(
+                "WITH d AS (DELETE FROM alerts WHERE time < \(time) RETURNING 1) SELECT COUNT(*) FROM d",
+                logger: logger
+            )
+            for try await count in rows.decode(Int64.self) { return Int(count) }
+            return 0
+        }
+    }
 }

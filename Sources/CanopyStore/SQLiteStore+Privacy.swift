@@ -54,4 +54,15 @@ extension SQLiteStore {
             }
         }
     }
+
+    // MARK: Alert retention
+
+    package func deleteAlerts(before time: Int64) async throws -> Int {
+        try await run("delete old alerts") { [pool] in
+            try await pool.write { db in
+                try db.execute(sql: "DELETE FROM alerts WHERE time < ?", arguments: [time])
+                return db.changesCount
+            }
+        }
+    }
 }

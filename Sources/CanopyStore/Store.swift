@@ -162,6 +162,10 @@ package protocol Store: Sendable {
     /// Alerts newest first: those with an id below `before` (all when nil), at most `limit`.
     func alerts(before: Int64?, limit: Int) async throws -> [StoredSystemAlert]
 
+    /// Deletes alerts raised before `time` (ms since the epoch; retention); returns how many.
+    @discardableResult
+    func deleteAlerts(before time: Int64) async throws -> Int
+
     // MARK: Snapshots
 
     /// Stores a snapshot (its `id` is ignored; normally `processing`) and returns the id the store gave it.

@@ -126,4 +126,29 @@ import Testing
             #expect(try await store.session(idHash: "expired") == nil)
         }
     }
+
+    @Test func alertsOlderThanTheirRetentionGoAndTheDeletionIsAudited() async throws {
+        try await withStore { store in
+            #expect(try await RetentionPolicy.current(in: store).alertsDays == 180)
+            for daysAgo in [0, 179, 181, 400] {
+                try await store.raiseAlert(
+                    SystemAlert(
+                        time: Self.now - Int64(daysAgo) * Self.day,
+                        kind: "datasource.silent",
+                        severity: "medium",
+                        title: "t\(daysAgo)",
+                        detail: "d",
+                        entity: "datasource:1",
+                        dedupKey: nil,
+                        status: "open"
+                    )
+                )
+            }
+            #expect(try await Retention.applyToAlerts(in: store, now: Self.now) == 2)
+            #expect(try await store.alerts(before: nil, limit: 10).map(\.alert.title) == ["t179", "t0"])
+            #expect(try await store.auditEntries(before: nil, limit: 1).first?.entry.action == "retention.alerts")
+            try await store.setSetting(RetentionPolicy.alertsKey, to: "30")
+            #expect(try await Retention.applyToAlerts(in: store, now: Self.now) == 1)
+        }
+    }
 }

@@ -125,4 +125,19 @@ import Testing
             #expect(record.summary.digest == Data("d2".utf8))
         }
     }
+
+    @Test(arguments: Backend.available)
+    func alertsOlderThanACutoffAreDeleted(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            for i in 0..<5 { try await store.raiseAlert(StoreConformanceTests.alert(i)) }
+            // Alert i was raised at 1_700_000_000_000 + i.
+            #expect(try await store.deleteAlerts(before: 1_700_000_000_003) == 3)
+            #expect(
+                try await store.alerts(before: nil, limit: 10).map(\.alert.time) == [
+                    1_700_000_000_004, 1_700_000_000_003,
+                ]
+            )
+            #expect(try await store.deleteAlerts(before: 0) == 0)
+        }
+    }
 }
