@@ -1,4 +1,4 @@
-import CanopyStore
+package import CanopyStore
 import Foundation
 import Hummingbird
 
@@ -117,18 +117,18 @@ struct AdminItem: Encodable {
     var csvRow: [String] { [name, role, String(mustChangePassword), String(createdAt)] }
 }
 
-/// An API token without its hash.
-struct TokenItem: Encodable {
-    var id: Int64
-    var name: String
-    var role: String
-    var createdBy: String
-    var createdAt: Int64
-    var expiresAt: Int64
+/// An API token without its hash, as the API and `canopy token list` show it.
+package struct TokenItem: Encodable, Sendable {
+    package var id: Int64
+    package var name: String
+    package var role: String
+    package var createdBy: String
+    package var createdAt: Int64
+    package var expiresAt: Int64
     /// `active`, `expired` or `revoked`.
-    var status: String
+    package var status: String
 
-    init(_ t: APIToken, now: Int64) {
+    package init(_ t: APIToken, now: Int64) {
         (id, name, role, createdBy, createdAt, expiresAt) = (
             t.id, t.name, t.role, t.createdBy, t.createdAt, t.expiresAt
         )

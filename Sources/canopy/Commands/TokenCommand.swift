@@ -106,26 +106,7 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try await TokenCommand.openStore(data)
             let now = CanopyServer.now()
-            struct Item: Encodable {
-                var id: Int64
-                var name: String
-                var role: String
-                var createdBy: String
-                var createdAt: Int64
-                var expiresAt: Int64
-                var status: String
-            }
-            let items = try await store.tokens().map { t in
-                Item(
-                    id: t.id,
-                    name: t.name,
-                    role: t.role,
-                    createdBy: t.createdBy,
-                    createdAt: t.createdAt,
-                    expiresAt: t.expiresAt,
-                    status: t.revoked ? "revoked" : (t.expiresAt <= now ? "expired" : "active")
-                )
-            }
+            let items = try await store.tokens().map { TokenItem($0, now: now) }
             if format.output == .json {
                 Console.out(try JSONOutput.string(items))
                 return
