@@ -157,6 +157,7 @@ let package = Package(
             name: "CanopyStoreTests",
             dependencies: [
                 "CanopyCore", "CanopyStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

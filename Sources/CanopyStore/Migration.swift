@@ -29,7 +29,9 @@ package struct Migration: Sendable, Hashable {
 /// - `alerts(id, time, kind, severity, title, description, entity, dedup_key, status)` (v4): alerts, at most one per
 ///   non-null dedup key;
 /// - `snapshots(id, name, created_at, created_by, status, format, files, input_bytes, error, finished_at, summary,
-///   report)` (v6): snapshot reports built from uploaded logs, with their report JSON.
+///   report)` (v6): snapshot reports built from uploaded logs, with their report JSON;
+/// - `discovery_app_day`, `discovery_user_day`, `discovery_ip_day`, `discovery_day` (v7): the dashboard's rollups
+///   of `discovery_traffic`, with distinct-count sketches (``DiscoveryRollups``).
 package enum Schema {
     /// SQLite (through GRDB's migrator).
     package static let sqlite: [Migration] = [
@@ -104,6 +106,7 @@ package enum Schema {
                 """
             ]
         ),
+        sqliteRollups,
     ]
 
     /// PostgreSQL.
@@ -178,5 +181,6 @@ package enum Schema {
                 """
             ]
         ),
+        postgresRollups,
     ]
 }

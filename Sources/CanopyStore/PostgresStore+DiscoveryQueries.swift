@@ -1,37 +1,53 @@
+import NIOCore
 import PostgresNIO
 
+/// The Cloud Discovery dashboard's reads: from the rollups (``DiscoveryRollups``) wherever the question allows, from
+/// the (day, app, user, IP) grain only for one app's users and IPs.
 extension PostgresStore {
-    // MARK: Cloud Discovery dashboard
+    package func discoveryByApp(days: ClosedRange<Int32>) async throws -> [AppUsageSummary] {
+        try await run("read discovery") {
+            let rows = try await client.query(
+                """
+                SELECT app, bytes_up, bytes_down, bytes_total, transactions, blocked, first_seen, last_seen, users, ips
+                FROM discovery_app_day WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound)
+                """,
+                logger: logger
+            )
+            var byApp: [String: DiscoveryRollups.WithTwoSketches] = [:]
+            for try await row in rows {
+                let columns = row.makeRandomAccess()
+                let app = try columns[0].decode(String.self)
+                try Self.add(columns, into: &byApp[app, default: DiscoveryRollups.WithTwoSketches()])
+            }
+            return DiscoveryRollups.appSummaries(byApp)
+        }
+    }
 
     package func discoveryTotals(days: ClosedRange<Int32>) async throws -> DiscoveryTotals {
         try await run("read discovery totals") {
             let rows = try await client.query(
                 """
-                SELECT COUNT(DISTINCT app), COUNT(DISTINCT NULLIF(user_name, '')), COUNT(DISTINCT NULLIF(source_ip, '')),
-                    COALESCE(SUM(bytes_up), 0)::bigint, COALESCE(SUM(bytes_down), 0)::bigint,
-                    COALESCE(SUM(bytes_total), 0)::bigint, COALESCE(SUM(transactions), 0)::bigint,
-                    COALESCE(SUM(blocked), 0)::bigint, MIN(first_seen), MAX(last_seen)
-                FROM discovery_traffic WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound)
+                SELECT day, bytes_up, bytes_down, bytes_total, transactions, blocked, first_seen, last_seen, users, ips
+                FROM discovery_day WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound)
                 """,
                 logger: logger
             )
-            for try await (apps, users, ips, up, down, total, tx, blocked, first, last) in rows.decode(
-                (Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64?, Int64?).self
-            ) {
-                return DiscoveryTotals(
-                    apps: Int(apps),
-                    users: Int(users),
-                    sourceIPs: Int(ips),
-                    bytesUp: up,
-                    bytesDown: down,
-                    bytesTotal: total,
-                    transactions: tx,
-                    blocked: blocked,
-                    firstSeen: first,
-                    lastSeen: last
-                )
+            var total = DiscoveryRollups.WithTwoSketches()
+            var anyDay = false
+            for try await row in rows {
+                try Self.add(row.makeRandomAccess(), into: &total)
+                anyDay = true
             }
-            return DiscoveryTotals()
+            let apps = try await client.query(
+                """
+                SELECT COUNT(DISTINCT app) FROM discovery_app_day
+                WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound)
+                """,
+                logger: logger
+            )
+            var appCount = 0
+            for try await count in apps.decode(Int64.self) { appCount = Int(count) }
+            return DiscoveryRollups.totals(anyDay ? total : nil, apps: appCount)
         }
     }
 
@@ -42,7 +58,7 @@ extension PostgresStore {
     ) async throws
         -> [EntityUsageSummary]
     {
-        try await entities(byIP: false, days: days, app: app, limit: limit)
+        try await entities(table: "discovery_user_day", column: "user_name", days: days, app: app, limit: limit)
     }
 
     package func discoveryByIP(
@@ -52,75 +68,92 @@ extension PostgresStore {
     ) async throws
         -> [EntityUsageSummary]
     {
-        try await entities(byIP: true, days: days, app: app, limit: limit)
+        try await entities(table: "discovery_ip_day", column: "source_ip", days: days, app: app, limit: limit)
     }
 
+    /// Top users or IPs: of all apps from their daily rollup (sums in SQL, then the app sketches of the chosen ones),
+    /// of one app from the grain. `table` and `column` are constants above, never input.
     private func entities(
-        byIP: Bool,
+        table: String,
+        column: String,
         days: ClosedRange<Int32>,
         app: String?,
         limit: Int?
     ) async throws
         -> [EntityUsageSummary]
     {
-        try await run("read discovery by \(byIP ? "IP" : "user")") {
-            // Column names cannot be bound; the two statements differ only in them.
+        try await run("read discovery by \(column)") {
             let limit = Int64(limit ?? Int(Int32.max))
+            let summed = """
+                SUM(bytes_up)::bigint, SUM(bytes_down)::bigint, SUM(bytes_total)::bigint AS total,
+                SUM(transactions)::bigint, SUM(blocked)::bigint, MIN(first_seen), MAX(last_seen)
+                """
             let query: PostgresQuery =
-                byIP
-                ? """
-                SELECT source_ip, SUM(bytes_up)::bigint, SUM(bytes_down)::bigint, SUM(bytes_total)::bigint AS total,
-                    SUM(transactions)::bigint, SUM(blocked)::bigint, COUNT(DISTINCT app), MIN(first_seen),
-                    MAX(last_seen)
-                FROM discovery_traffic
-                WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound) AND source_ip <> ''
-                    AND (\(app)::text IS NULL OR app = \(app))
-                GROUP BY source_ip ORDER BY total DESC, source_ip LIMIT \(limit)
-                """
-                : """
-                SELECT user_name, SUM(bytes_up)::bigint, SUM(bytes_down)::bigint, SUM(bytes_total)::bigint AS total,
-                    SUM(transactions)::bigint, SUM(blocked)::bigint, COUNT(DISTINCT app), MIN(first_seen),
-                    MAX(last_seen)
-                FROM discovery_traffic
-                WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound) AND user_name <> ''
-                    AND (\(app)::text IS NULL OR app = \(app))
-                GROUP BY user_name ORDER BY total DESC, user_name LIMIT \(limit)
-                """
+                if let app {
+                    """
+                    SELECT \(unescaped: column), \(unescaped: summed), COUNT(DISTINCT app) FROM discovery_traffic
+                    WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound) AND \(unescaped: column) <> ''
+                        AND app = \(app)
+                    GROUP BY \(unescaped: column) ORDER BY total DESC, \(unescaped: column) LIMIT \(limit)
+                    """
+                } else {
+                    """
+                    SELECT \(unescaped: column), \(unescaped: summed), 0::bigint FROM \(unescaped: table)
+                    WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound)
+                    GROUP BY \(unescaped: column) ORDER BY total DESC, \(unescaped: column) LIMIT \(limit)
+                    """
+                }
             let rows = try await client.query(query, logger: logger)
             var out: [EntityUsageSummary] = []
-            for try await (key, up, down, total, tx, blocked, apps, first, last) in rows.decode(
+            for try await (key, up, down, total, tx, blocked, first, last, apps) in rows.decode(
                 (String, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self
             ) {
-                out.append(
-                    EntityUsageSummary(
-                        key: key,
-                        bytesUp: up,
-                        bytesDown: down,
-                        bytesTotal: total,
-                        transactions: tx,
-                        blocked: blocked,
-                        apps: Int(apps),
-                        firstSeen: first,
-                        lastSeen: last
-                    )
+                let sums = TrafficSums(
+                    bytesUp: up,
+                    bytesDown: down,
+                    bytesTotal: total,
+                    transactions: tx,
+                    blocked: blocked,
+                    firstSeen: first,
+                    lastSeen: last
                 )
+                var entity = DiscoveryRollups.entity(key, sums, apps: DistinctSketch())
+                entity.apps = Int(apps)
+                out.append(entity)
             }
+            guard app == nil, !out.isEmpty else { return out }
+            let sketches = try await client.query(
+                """
+                SELECT \(unescaped: column), apps FROM \(unescaped: table)
+                WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound)
+                    AND \(unescaped: column) = ANY(\(out.map(\.key))::text[])
+                """,
+                logger: logger
+            )
+            var apps: [String: DistinctSketch] = [:]
+            for try await (key, bytes) in sketches.decode((String, ByteBuffer).self) {
+                try apps[key, default: DistinctSketch()].merge(serialized: bytes.readableBytesView)
+            }
+            for i in out.indices { out[i].apps = apps[out[i].key]?.count ?? 0 }
             return out
         }
     }
 
     package func discoveryDaily(days: ClosedRange<Int32>, app: String?) async throws -> [DailyUsage] {
         try await run("read discovery per day") {
-            let rows = try await client.query(
-                """
-                SELECT day, SUM(bytes_up)::bigint, SUM(bytes_down)::bigint, SUM(bytes_total)::bigint,
-                    SUM(transactions)::bigint, SUM(blocked)::bigint
-                FROM discovery_traffic WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound)
-                    AND (\(app)::text IS NULL OR app = \(app))
-                GROUP BY day ORDER BY day
-                """,
-                logger: logger
-            )
+            let query: PostgresQuery =
+                if let app {
+                    """
+                    SELECT day, bytes_up, bytes_down, bytes_total, transactions, blocked FROM discovery_app_day
+                    WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound) AND app = \(app) ORDER BY day
+                    """
+                } else {
+                    """
+                    SELECT day, bytes_up, bytes_down, bytes_total, transactions, blocked FROM discovery_day
+                    WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound) ORDER BY day
+                    """
+                }
+            let rows = try await client.query(query, logger: logger)
             var out: [DailyUsage] = []
             for try await (day, up, down, total, tx, blocked) in rows.decode(
                 (Int32, Int64, Int64, Int64, Int64, Int64).self
@@ -138,5 +171,25 @@ extension PostgresStore {
             }
             return out
         }
+    }
+
+    /// Adds a rollup row whose columns 1–7 are the sums and 8–9 the user and IP sketches.
+    private static func add(
+        _ columns: PostgresRandomAccessRow,
+        into value: inout DiscoveryRollups.WithTwoSketches
+    ) throws {
+        value.sums.add(
+            TrafficSums(
+                bytesUp: try columns[1].decode(Int64.self),
+                bytesDown: try columns[2].decode(Int64.self),
+                bytesTotal: try columns[3].decode(Int64.self),
+                transactions: try columns[4].decode(Int64.self),
+                blocked: try columns[5].decode(Int64.self),
+                firstSeen: try columns[6].decode(Int64.self),
+                lastSeen: try columns[7].decode(Int64.self)
+            )
+        )
+        try value.users.merge(serialized: try columns[8].decode(ByteBuffer.self).readableBytesView)
+        try value.ips.merge(serialized: try columns[9].decode(ByteBuffer.self).readableBytesView)
     }
 }

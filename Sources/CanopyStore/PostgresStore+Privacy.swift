@@ -14,38 +14,28 @@ extension PostgresStore {
                 """,
                 logger: logger
             )
-            var out: [DiscoveryRow] = []
-            for try await (day, app, name, ip, up, down, total, tx, blocked, first, last) in rows.decode(
-                (Int32, String, String, String, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self
-            ) {
-                out.append(
-                    DiscoveryRow(
-                        day: day,
-                        app: app,
-                        user: name,
-                        sourceIP: ip,
-                        bytesUp: up,
-                        bytesDown: down,
-                        bytesTotal: total,
-                        transactions: tx,
-                        blocked: blocked,
-                        firstSeen: first,
-                        lastSeen: last
-                    )
-                )
-            }
-            return out
+            return try await Self.discoveryRows(rows)
         }
     }
 
     package func deleteDiscovery(user: String) async throws -> Int {
         try await run("erase a user's discovery data") {
-            let rows = try await client.query(
-                "WITH d AS (DELETE FROM discovery_traffic WHERE user_name = \(user) RETURNING 1) SELECT COUNT(*) FROM d",
-                logger: logger
-            )
-            for try await count in rows.decode(Int64.self) { return Int(count) }
-            return 0
+            try await client.withTransaction(logger: logger) { connection in
+                try await Self.lockRollups(connection, logger)
+                let rows = try await connection.query(
+                    "DELETE FROM discovery_traffic WHERE user_name = \(user) RETURNING day",
+                    logger: logger
+                )
+                var deleted = 0
+                var days: Set<Int32> = []
+                for try await day in rows.decode(Int32.self) {
+                    deleted += 1
+                    days.insert(day)
+                }
+                // The rollups of those days still count the user (their bytes, their hash in the sketches).
+                try await Self.rebuildRollups(days: days.sorted(), on: connection, logger)
+                return deleted
+            }
         }
     }
 

@@ -46,6 +46,9 @@ package final class PostgresStore: Store {
                     for statement in migration.statements {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
+                    if migration.id == Schema.rollupsID {
+                        try await Self.rebuildRollups(days: nil, on: connection, logger)
+                    }
                     let now = Int64(Date().timeIntervalSince1970 * 1000)
                     try await connection.query(
                         "INSERT INTO canopy_migrations (id, applied_at) VALUES (\(migration.id), \(now))",
@@ -313,81 +316,48 @@ package final class PostgresStore: Store {
                 }
             }
             let batch = Array(merged.values)
-            try await client.query(
-                """
-                INSERT INTO discovery_traffic (day, app, user_name, source_ip, bytes_up, bytes_down, bytes_total,
-                    transactions, blocked, first_seen, last_seen)
-                SELECT * FROM UNNEST(\(batch.map(\.day))::integer[], \(batch.map(\.app))::text[],
-                    \(batch.map(\.user))::text[], \(batch.map(\.sourceIP))::text[], \(batch.map(\.bytesUp))::bigint[],
-                    \(batch.map(\.bytesDown))::bigint[], \(batch.map(\.bytesTotal))::bigint[],
-                    \(batch.map(\.transactions))::bigint[], \(batch.map(\.blocked))::bigint[],
-                    \(batch.map(\.firstSeen))::bigint[], \(batch.map(\.lastSeen))::bigint[])
-                ON CONFLICT (day, app, user_name, source_ip) DO UPDATE SET
-                    bytes_up = discovery_traffic.bytes_up + excluded.bytes_up,
-                    bytes_down = discovery_traffic.bytes_down + excluded.bytes_down,
-                    bytes_total = discovery_traffic.bytes_total + excluded.bytes_total,
-                    transactions = discovery_traffic.transactions + excluded.transactions,
-                    blocked = discovery_traffic.blocked + excluded.blocked,
-                    first_seen = LEAST(discovery_traffic.first_seen, excluded.first_seen),
-                    last_seen = GREATEST(discovery_traffic.last_seen, excluded.last_seen)
-                """,
-                logger: logger
-            )
-        }
-    }
-
-    package func discoveryByApp(days: ClosedRange<Int32>) async throws -> [AppUsageSummary] {
-        try await run("read discovery") {
-            let rows = try await client.query(
-                """
-                SELECT app, SUM(bytes_up)::bigint, SUM(bytes_down)::bigint, SUM(bytes_total)::bigint AS total,
-                    SUM(transactions)::bigint, SUM(blocked)::bigint,
-                    COUNT(DISTINCT NULLIF(user_name, '')), COUNT(DISTINCT NULLIF(source_ip, '')),
-                    MIN(first_seen), MAX(last_seen)
-                FROM discovery_traffic WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound)
-                GROUP BY app ORDER BY total DESC, app
-                """,
-                logger: logger
-            )
-            var out: [AppUsageSummary] = []
-            for try await (app, up, down, total, tx, blocked, users, ips, first, last) in rows.decode(
-                (String, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self
-            ) {
-                out.append(
-                    AppUsageSummary(
-                        app: app,
-                        bytesUp: up,
-                        bytesDown: down,
-                        bytesTotal: total,
-                        transactions: tx,
-                        blocked: blocked,
-                        users: Int(users),
-                        sourceIPs: Int(ips),
-                        firstSeen: first,
-                        lastSeen: last
-                    )
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    """
+                    INSERT INTO discovery_traffic (day, app, user_name, source_ip, bytes_up, bytes_down, bytes_total,
+                        transactions, blocked, first_seen, last_seen)
+                    SELECT * FROM UNNEST(\(batch.map(\.day))::integer[], \(batch.map(\.app))::text[],
+                        \(batch.map(\.user))::text[], \(batch.map(\.sourceIP))::text[], \(batch.map(\.bytesUp))::bigint[],
+                        \(batch.map(\.bytesDown))::bigint[], \(batch.map(\.bytesTotal))::bigint[],
+                        \(batch.map(\.transactions))::bigint[], \(batch.map(\.blocked))::bigint[],
+                        \(batch.map(\.firstSeen))::bigint[], \(batch.map(\.lastSeen))::bigint[])
+                    ON CONFLICT (day, app, user_name, source_ip) DO UPDATE SET
+                        bytes_up = discovery_traffic.bytes_up + excluded.bytes_up,
+                        bytes_down = discovery_traffic.bytes_down + excluded.bytes_down,
+                        bytes_total = discovery_traffic.bytes_total + excluded.bytes_total,
+                        transactions = discovery_traffic.transactions + excluded.transactions,
+                        blocked = discovery_traffic.blocked + excluded.blocked,
+                        first_seen = LEAST(discovery_traffic.first_seen, excluded.first_seen),
+                        last_seen = GREATEST(discovery_traffic.last_seen, excluded.last_seen)
+                    """,
+                    logger: logger
                 )
+                try await Self.merge(DiscoveryRollups(batch), on: connection, logger)
             }
-            return out
         }
     }
 
     package func deleteDiscovery(before day: Int32?) async throws -> Int {
         try await run("delete discovery") {
-            let rows =
-                if let day {
-                    try await client.query(
-                        "WITH d AS (DELETE FROM discovery_traffic WHERE day < \(day) RETURNING 1) SELECT COUNT(*) FROM d",
-                        logger: logger
-                    )
-                } else {
-                    try await client.query(
-                        "WITH d AS (DELETE FROM discovery_traffic RETURNING 1) SELECT COUNT(*) FROM d",
-                        logger: logger
-                    )
+            try await client.withTransaction(logger: logger) { connection in
+                try await Self.lockRollups(connection, logger)
+                let bound = day ?? .max
+                let rows = try await connection.query(
+                    "WITH d AS (DELETE FROM discovery_traffic WHERE day < \(bound) RETURNING 1) SELECT COUNT(*) FROM d",
+                    logger: logger
+                )
+                var deleted = 0
+                for try await count in rows.decode(Int64.self) { deleted = Int(count) }
+                for table in Self.rollupTables {
+                    try await connection.query("DELETE FROM \(unescaped: table) WHERE day < \(bound)", logger: logger)
                 }
-            for try await count in rows.decode(Int64.self) { return Int(count) }
-            return 0
+                return deleted
+            }
         }
     }
 

@@ -15,21 +15,7 @@ extension SQLiteStore {
                         FROM discovery_traffic WHERE user_name = ? ORDER BY day, app, source_ip
                         """,
                     arguments: [user]
-                ).map { row in
-                    DiscoveryRow(
-                        day: row["day"],
-                        app: row["app"],
-                        user: row["user_name"],
-                        sourceIP: row["source_ip"],
-                        bytesUp: row["bytes_up"],
-                        bytesDown: row["bytes_down"],
-                        bytesTotal: row["bytes_total"],
-                        transactions: row["transactions"],
-                        blocked: row["blocked"],
-                        firstSeen: row["first_seen"],
-                        lastSeen: row["last_seen"]
-                    )
-                }
+                ).map(Self.discoveryRow)
             }
         }
     }
@@ -37,8 +23,16 @@ extension SQLiteStore {
     package func deleteDiscovery(user: String) async throws -> Int {
         try await run("erase a user's discovery data") { [pool] in
             try await pool.write { db in
+                let days = try Int32.fetchAll(
+                    db,
+                    sql: "SELECT DISTINCT day FROM discovery_traffic WHERE user_name = ?",
+                    arguments: [user]
+                )
                 try db.execute(sql: "DELETE FROM discovery_traffic WHERE user_name = ?", arguments: [user])
-                return db.changesCount
+                let deleted = db.changesCount
+                // The rollups of those days still count the user (their bytes, their hash in the sketches).
+                try Self.rebuildRollups(db, days: days)
+                return deleted
             }
         }
     }

@@ -19,23 +19,42 @@ package final class SQLiteStore: Store {
         }
     }
 
-    private var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        for migration in Schema.sqlite {
-            migrator.registerMigration(migration.id) { db in
-                for statement in migration.statements { try db.execute(sql: statement) }
+    /// Applies each pending migration of ``Schema/sqlite`` in its own `BEGIN IMMEDIATE` transaction, which checks
+    /// the bookkeeping table under SQLite's write lock: two processes opening one database together apply each
+    /// migration once. (GRDB's migrator reads what is applied before it locks, so two processes raced on it.) The
+    /// bookkeeping table is the one GRDB's migrator used, so existing databases carry on.
+    package func migrate() async throws {
+        try await run("migrate") { [pool] in
+            try await pool.writeWithoutTransaction { db in
+                try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+                for migration in Schema.sqlite {
+                    try db.inTransaction(.immediate) {
+                        let applied = try Bool.fetchOne(
+                            db,
+                            sql: "SELECT 1 FROM grdb_migrations WHERE identifier = ?",
+                            arguments: [migration.id]
+                        )
+                        guard applied == nil else { return .commit }
+                        for statement in migration.statements { try db.execute(sql: statement) }
+                        if migration.id == Schema.rollupsID { try Self.rebuildRollups(db, days: nil) }
+                        try db.execute(
+                            sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)",
+                            arguments: [migration.id]
+                        )
+                        return .commit
+                    }
+                }
             }
         }
-        return migrator
-    }
-
-    package func migrate() async throws {
-        try await run("migrate") { [migrator, pool] in try migrator.migrate(pool) }
     }
 
     package func appliedMigrations() async throws -> [String] {
-        try await run("read migrations") { [migrator, pool] in
-            try await pool.read { try migrator.appliedMigrations($0) }
+        try await run("read migrations") { [pool] in
+            try await pool.read { db in
+                guard try db.tableExists("grdb_migrations") else { return [] }
+                let applied = try Set(String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+                return Schema.sqlite.map(\.id).filter(applied.contains)
+            }
         }
     }
 
@@ -280,39 +299,7 @@ package final class SQLiteStore: Store {
                         r.blocked, r.firstSeen, r.lastSeen,
                     ])
                 }
-            }
-        }
-    }
-
-    package func discoveryByApp(days: ClosedRange<Int32>) async throws -> [AppUsageSummary] {
-        try await run("read discovery") { [pool] in
-            try await pool.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT app, SUM(bytes_up) AS up, SUM(bytes_down) AS down, SUM(bytes_total) AS total,
-                            SUM(transactions) AS tx, SUM(blocked) AS blocked,
-                            COUNT(DISTINCT NULLIF(user_name, '')) AS users,
-                            COUNT(DISTINCT NULLIF(source_ip, '')) AS ips,
-                            MIN(first_seen) AS first, MAX(last_seen) AS last
-                        FROM discovery_traffic WHERE day BETWEEN ? AND ?
-                        GROUP BY app ORDER BY total DESC, app
-                        """,
-                    arguments: [days.lowerBound, days.upperBound]
-                ).map { row in
-                    AppUsageSummary(
-                        app: row["app"],
-                        bytesUp: row["up"],
-                        bytesDown: row["down"],
-                        bytesTotal: row["total"],
-                        transactions: row["tx"],
-                        blocked: row["blocked"],
-                        users: row["users"],
-                        sourceIPs: row["ips"],
-                        firstSeen: row["first"],
-                        lastSeen: row["last"]
-                    )
-                }
+                try Self.merge(DiscoveryRollups(rows), into: db)
             }
         }
     }
@@ -325,7 +312,11 @@ package final class SQLiteStore: Store {
                 } else {
                     try db.execute(sql: "DELETE FROM discovery_traffic")
                 }
-                return db.changesCount
+                let deleted = db.changesCount
+                for table in Self.rollupTables {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE day < ?", arguments: [day ?? .max])
+                }
+                return deleted
             }
         }
     }

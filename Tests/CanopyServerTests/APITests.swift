@@ -104,7 +104,9 @@ import Testing
                     )
                 )
                 try await server.store.revokeToken(id: revokedID)
-                let validButMangled = String(tokens[.globalAdmin]!.dropLast()) + "a"
+                let valid = tokens[.globalAdmin]!
+                // Swap the last character for a different one (appending a fixed "a" equalled the real token 1 in 32).
+                let validButMangled = String(valid.dropLast()) + (valid.hasSuffix("a") ? "b" : "a")
                 for token in [nil, "nonsense", APITokens.generate(), expiredSecret, revokedSecret, validButMangled] {
                     let response = try await get(client, "/api/v1/discovery/apps", token: token)
                     #expect(response.status == .unauthorized, "\(token ?? "no token")")

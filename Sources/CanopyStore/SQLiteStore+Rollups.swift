@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+
+/// Writing the Cloud Discovery rollups (``DiscoveryRollups``) on SQLite: merged into the stored rows in the
+/// transaction that stores their batch (SQLite has one writer, so reading a sketch and writing it back is safe).
+extension SQLiteStore {
+    /// Sums add up; sketches are read, merged and written back.
+    static func merge(_ rollups: DiscoveryRollups, into db: Database) throws {
+        let readApp = try db.cachedStatement(sql: "SELECT users, ips FROM discovery_app_day WHERE day = ? AND app = ?")
+        let writeApp = try db.cachedStatement(
+            sql: upsert("discovery_app_day", key: "day, app", sketches: ["users", "ips"])
+        )
+        for (key, value) in rollups.appDays {
+            var users = value.users
+            var ips = value.ips
+            if let row = try Row.fetchOne(readApp, arguments: [key.day, key.app]) {
+                try mergeStored(row, "users", into: &users)
+                try mergeStored(row, "ips", into: &ips)
+            }
+            try writeApp.execute(arguments: [key.day, key.app] + sumArguments(value.sums) + [blob(users), blob(ips)])
+        }
+        for (table, column, entities) in [
+            ("discovery_user_day", "user_name", rollups.userDays),
+            ("discovery_ip_day", "source_ip", rollups.ipDays),
+        ] {
+            let read = try db.cachedStatement(sql: "SELECT apps FROM \(table) WHERE day = ? AND \(column) = ?")
+            let write = try db.cachedStatement(sql: upsert(table, key: "day, \(column)", sketches: ["apps"]))
+            for (key, value) in entities {
+                var apps = value.apps
+                if let row = try Row.fetchOne(read, arguments: [key.day, key.key]) {
+                    try mergeStored(row, "apps", into: &apps)
+                }
+                try write.execute(arguments: [key.day, key.key] + sumArguments(value.sums) + [blob(apps)])
+            }
+        }
+        let readDay = try db.cachedStatement(sql: "SELECT users, ips FROM discovery_day WHERE day = ?")
+        let writeDay = try db.cachedStatement(sql: upsert("discovery_day", key: "day", sketches: ["users", "ips"]))
+        for (day, value) in rollups.days {
+            var users = value.users
+            var ips = value.ips
+            if let row = try Row.fetchOne(readDay, arguments: [day]) {
+                try mergeStored(row, "users", into: &users)
+                try mergeStored(row, "ips", into: &ips)
+            }
+            try writeDay.execute(arguments: [day] + sumArguments(value.sums) + [blob(users), blob(ips)])
+        }
+    }
+
+    /// Recomputes the rollups of `days` (every day when nil) from `discovery_traffic`, one day at a time.
+    static func rebuildRollups(_ db: Database, days: [Int32]?) throws {
+        let rebuilt =
+            try days
+            ?? Int32.fetchAll(db, sql: "SELECT DISTINCT day FROM discovery_traffic ORDER BY day")
+        for day in rebuilt {
+            for table in rollupTables {
+                try db.execute(sql: "DELETE FROM \(table) WHERE day = ?", arguments: [day])
+            }
+            var rollups = DiscoveryRollups()
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT day, app, user_name, source_ip, bytes_up, bytes_down, bytes_total, transactions, blocked,
+                        first_seen, last_seen
+                    FROM discovery_traffic WHERE day = ?
+                    """,
+                arguments: [day]
+            )
+            while let row = try rows.next() { rollups.add(discoveryRow(row)) }
+            try merge(rollups, into: db)
+        }
+        if days == nil {
+            // Rollups of days that no longer have any grain (none after a rebuild from scratch).
+            for table in rollupTables {
+                try db.execute(
+                    sql: "DELETE FROM \(table) WHERE day NOT IN (SELECT DISTINCT day FROM discovery_traffic)"
+                )
+            }
+        }
+    }
+
+    static let rollupTables = ["discovery_app_day", "discovery_user_day", "discovery_ip_day", "discovery_day"]
+
+    static func discoveryRow(_ row: Row) -> DiscoveryRow {
+        DiscoveryRow(
+            day: row["day"],
+            app: row["app"],
+            user: row["user_name"],
+            sourceIP: row["source_ip"],
+            bytesUp: row["bytes_up"],
+            bytesDown: row["bytes_down"],
+            bytesTotal: row["bytes_total"],
+            transactions: row["transactions"],
+            blocked: row["blocked"],
+            firstSeen: row["first_seen"],
+            lastSeen: row["last_seen"]
+        )
+    }
+
+    static func mergeStored(_ row: Row, _ column: String, into sketch: inout DistinctSketch) throws {
+        try row.withUnsafeData(named: column) { data in
+            guard let data else { throw SketchError(reason: "\(column) is null") }
+            try sketch.merge(serialized: data)
+        }
+    }
+
+    private static func upsert(_ table: String, key: String, sketches: [String]) -> String {
+        let sums = ["bytes_up", "bytes_down", "bytes_total", "transactions", "blocked"]
+        let columns = key + ", " + (sums + ["first_seen", "last_seen"] + sketches).joined(separator: ", ")
+        let placeholders = Array(repeating: "?", count: columns.split(separator: ",").count).joined(separator: ", ")
+        let updates =
+            sums.map { "\($0) = \($0) + excluded.\($0)" }
+            + ["first_seen = min(first_seen, excluded.first_seen)", "last_seen = max(last_seen, excluded.last_seen)"]
+            + sketches.map { "\($0) = excluded.\($0)" }
+        return """
+            INSERT INTO \(table) (\(columns)) VALUES (\(placeholders))
+            ON CONFLICT (\(key)) DO UPDATE SET \(updates.joined(separator: ", "))
+            """
+    }
+
+    private static func sumArguments(_ s: TrafficSums) -> StatementArguments {
+        [s.bytesUp, s.bytesDown, s.bytesTotal, s.transactions, s.blocked, s.firstSeen, s.lastSeen]
+    }
+
+    private static func blob(_ sketch: DistinctSketch) -> Data { Data(sketch.serialized) }
+}

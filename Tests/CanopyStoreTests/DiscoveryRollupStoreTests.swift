@@ -1,0 +1,292 @@
+import CanopyStore
+import Foundation
+import GRDB
+import Testing
+
+/// The dashboard's reads come from rollups kept at ingest; they must say exactly what a scan of the (day, app, user,
+/// IP) grain says (for sets small enough to be counted exactly), after re-adds, retention, privacy erasure and a
+/// migration that builds them from data stored before they existed.
+@Suite struct DiscoveryRollupStoreTests {
+    /// 4,000 rows over 6 days, 25 apps, 300 users, 200 IPs, some without a user or IP, in uneven batches with keys
+    /// repeated within and across batches.
+    static func workload(seed: UInt64 = 7) -> [[DiscoveryRow]] {
+        var random = SeededRandom(seed: seed)
+        var batches: [[DiscoveryRow]] = []
+        var batch: [DiscoveryRow] = []
+        for i in 0..<4_000 {
+            let user = random.next(30) == 0 ? "" : "user\(random.next(300))@corp.example"
+            let ip = random.next(25) == 0 ? "" : "10.1.\(random.next(4)).\(random.next(50))"
+            let bytes = Int64(random.next(1_000_000))
+            let time = Int64(20_100 + Int(random.next(6))) * 86_400_000 + Int64(random.next(86_400_000))
+            batch.append(
+                DiscoveryRow(
+                    day: Int32(time / 86_400_000),
+                    app: "app\(random.next(25))",
+                    user: user,
+                    sourceIP: ip,
+                    bytesUp: bytes / 3,
+                    bytesDown: bytes - bytes / 3,
+                    bytesTotal: bytes,
+                    transactions: Int64(1 + random.next(5)),
+                    blocked: Int64(random.next(3) == 0 ? 1 : 0),
+                    firstSeen: time,
+                    lastSeen: time + Int64(random.next(1_000))
+                )
+            )
+            if random.next(300) == 0 || i == 3_999 {
+                batches.append(batch)
+                batch = []
+            }
+        }
+        return batches
+    }
+
+    static let ranges: [ClosedRange<Int32>] = [20_100...20_105, 20_101...20_103, 20_104...20_104, 0...Int32.max, 1...2]
+
+    /// Every dashboard read equals the brute-force answer over `rows`.
+    static func expectMatches(_ store: any Store, _ rows: [DiscoveryRow]) async throws {
+        for range in ranges {
+            let inRange = rows.filter { range.contains($0.day) }
+            #expect(try await store.discoveryByApp(days: range) == Exact.byApp(inRange), "\(range)")
+            #expect(try await store.discoveryTotals(days: range) == Exact.totals(inRange), "\(range)")
+            #expect(try await store.discoveryDaily(days: range, app: nil) == Exact.daily(inRange), "\(range)")
+            #expect(
+                try await store.discoveryDaily(days: range, app: "app3")
+                    == Exact.daily(inRange.filter { $0.app == "app3" })
+            )
+            for limit in [10, nil] as [Int?] {
+                #expect(
+                    try await store.discoveryByUser(days: range, app: nil, limit: limit)
+                        == Exact.entities(inRange, \.user, limit: limit),
+                    "\(range) \(String(describing: limit))"
+                )
+                #expect(
+                    try await store.discoveryByIP(days: range, app: nil, limit: limit)
+                        == Exact.entities(inRange, \.sourceIP, limit: limit)
+                )
+                #expect(
+                    try await store.discoveryByUser(days: range, app: "app5", limit: limit)
+                        == Exact.entities(inRange.filter { $0.app == "app5" }, \.user, limit: limit)
+                )
+            }
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func rollupsAnswerLikeTheGrainThroughReAddsRetentionAndErasure(_ backend: Backend) async throws {
+        try await withStore(backend) { store, reopen in
+            let batches = Self.workload()
+            for batch in batches { try await store.addDiscovery(batch) }
+            var rows = batches.flatMap { $0 }
+            try await Self.expectMatches(store, rows)
+
+            // The same flush stored twice (a retry): sums double, distinct counts do not move.
+            try await store.addDiscovery(batches[0])
+            rows += batches[0]
+            try await Self.expectMatches(try await reopen(), rows)
+
+            let erased = "user17@corp.example"
+            let expectedErased = rows.filter { $0.user == erased }
+            #expect(try await store.deleteDiscovery(user: erased) == Set(expectedErased.map(Exact.Key.init)).count)
+            rows.removeAll { $0.user == erased }
+            try await Self.expectMatches(store, rows)
+
+            _ = try await store.deleteDiscovery(before: 20_102)
+            rows.removeAll { $0.day < 20_102 }
+            try await Self.expectMatches(store, rows)
+
+            _ = try await store.deleteDiscovery(before: nil)
+            try await Self.expectMatches(store, [])
+        }
+    }
+
+    /// Data stored before v7: the migration builds the rollups from it.
+    @Test(arguments: Backend.available)
+    func theRollupMigrationBuildsRollupsFromDataStoredBefore(_ backend: Backend) async throws {
+        let rows = Self.workload(seed: 11).flatMap { $0 }
+        let before = (backend == .sqlite ? Schema.sqlite : Schema.postgres).prefix { !$0.id.hasPrefix("v7") }
+        #expect(before.count == 6)
+        // One row per key, in one statement.
+        var merged: [Exact.Key: DiscoveryRow] = [:]
+        for r in rows {
+            guard var m = merged[Exact.Key(r)] else {
+                merged[Exact.Key(r)] = r
+                continue
+            }
+            m.bytesUp += r.bytesUp
+            m.bytesDown += r.bytesDown
+            m.bytesTotal += r.bytesTotal
+            m.transactions += r.transactions
+            m.blocked += r.blocked
+            m.firstSeen = min(m.firstSeen, r.firstSeen)
+            m.lastSeen = max(m.lastSeen, r.lastSeen)
+            merged[Exact.Key(r)] = m
+        }
+        let insert =
+            "INSERT INTO discovery_traffic VALUES "
+            + merged.values.map { r in
+                """
+                (\(r.day), '\(r.app)', '\(r.user)', '\(r.sourceIP)', \(r.bytesUp), \(r.bytesDown), \(r.bytesTotal), \
+                \(r.transactions), \(r.blocked), \(r.firstSeen), \(r.lastSeen))
+                """
+            }
+            .joined(separator: ", ")
+        switch backend {
+        case .sqlite:
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("canopy-v6-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let path = dir.appendingPathComponent("canopy.sqlite").path
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in
+                try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+                for m in before {
+                    for s in m.statements { try db.execute(sql: s) }
+                    try db.execute(sql: "INSERT INTO grdb_migrations VALUES (?)", arguments: [m.id])
+                }
+                try db.execute(sql: insert)
+            }
+            try queue.close()
+            let store = try SQLiteStore(path: path)
+            try await store.migrate()
+            try await Self.expectMatches(store, rows)
+        case .postgres:
+            let name = "canopy_v6_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+            let admin = PostgresStore.Admin(configuration: Backend.postgresConfiguration(database: "postgres"))
+            try await admin.execute("CREATE DATABASE \(name) TEMPLATE template0")
+            let old = PostgresStore.Admin(configuration: Backend.postgresConfiguration(database: name))
+            let store = PostgresStore(configuration: Backend.postgresConfiguration(database: name))
+            do {
+                try await old.execute(
+                    "CREATE TABLE canopy_migrations (id TEXT PRIMARY KEY, seq BIGSERIAL, applied_at BIGINT NOT NULL)"
+                )
+                for m in before {
+                    for s in m.statements { try await old.execute(s) }
+                    try await old.execute("INSERT INTO canopy_migrations (id, applied_at) VALUES ('\(m.id)', 0)")
+                }
+                try await old.execute(insert)
+                try await store.migrate()
+                try await Self.expectMatches(store, rows)
+            } catch {
+                Issue.record(error)
+            }
+            await store.shutdown()
+            await old.shutdown()
+            try await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            await admin.shutdown()
+        }
+    }
+}
+
+/// The dashboard's answers computed the slow, obvious way from the rows themselves.
+enum Exact {
+    struct Key: Hashable {
+        var day: Int32
+        var app: String
+        var user: String
+        var ip: String
+        init(_ r: DiscoveryRow) { (day, app, user, ip) = (r.day, r.app, r.user, r.sourceIP) }
+    }
+
+    static func sums(_ rows: [DiscoveryRow]) -> (Int64, Int64, Int64, Int64, Int64, Int64, Int64) {
+        (
+            rows.reduce(0) { $0 + $1.bytesUp }, rows.reduce(0) { $0 + $1.bytesDown },
+            rows.reduce(0) { $0 + $1.bytesTotal }, rows.reduce(0) { $0 + $1.transactions },
+            rows.reduce(0) { $0 + $1.blocked }, rows.map(\.firstSeen).min() ?? 0, rows.map(\.lastSeen).max() ?? 0
+        )
+    }
+
+    static func distinct(_ rows: [DiscoveryRow], _ field: KeyPath<DiscoveryRow, String>) -> Int {
+        Set(rows.map { $0[keyPath: field] }.filter { !$0.isEmpty }).count
+    }
+
+    static func byApp(_ rows: [DiscoveryRow]) -> [AppUsageSummary] {
+        Dictionary(grouping: rows, by: \.app).map { app, rows in
+            let s = sums(rows)
+            return AppUsageSummary(
+                app: app,
+                bytesUp: s.0,
+                bytesDown: s.1,
+                bytesTotal: s.2,
+                transactions: s.3,
+                blocked: s.4,
+                users: distinct(rows, \.user),
+                sourceIPs: distinct(rows, \.sourceIP),
+                firstSeen: s.5,
+                lastSeen: s.6
+            )
+        }
+        .sorted { ($0.bytesTotal, $1.app) > ($1.bytesTotal, $0.app) }
+    }
+
+    static func totals(_ rows: [DiscoveryRow]) -> DiscoveryTotals {
+        guard !rows.isEmpty else { return DiscoveryTotals() }
+        let s = sums(rows)
+        return DiscoveryTotals(
+            apps: Set(rows.map(\.app)).count,
+            users: distinct(rows, \.user),
+            sourceIPs: distinct(rows, \.sourceIP),
+            bytesUp: s.0,
+            bytesDown: s.1,
+            bytesTotal: s.2,
+            transactions: s.3,
+            blocked: s.4,
+            firstSeen: s.5,
+            lastSeen: s.6
+        )
+    }
+
+    static func daily(_ rows: [DiscoveryRow]) -> [DailyUsage] {
+        Dictionary(grouping: rows, by: \.day).map { day, rows in
+            let s = sums(rows)
+            return DailyUsage(
+                day: day,
+                bytesUp: s.0,
+                bytesDown: s.1,
+                bytesTotal: s.2,
+                transactions: s.3,
+                blocked: s.4
+            )
+        }
+        .sorted { $0.day < $1.day }
+    }
+
+    static func entities(
+        _ rows: [DiscoveryRow],
+        _ field: KeyPath<DiscoveryRow, String>,
+        limit: Int?
+    ) -> [EntityUsageSummary] {
+        let all = Dictionary(grouping: rows.filter { !$0[keyPath: field].isEmpty }) { $0[keyPath: field] }
+            .map { key, rows in
+                let s = sums(rows)
+                return EntityUsageSummary(
+                    key: key,
+                    bytesUp: s.0,
+                    bytesDown: s.1,
+                    bytesTotal: s.2,
+                    transactions: s.3,
+                    blocked: s.4,
+                    apps: Set(rows.map(\.app)).count,
+                    firstSeen: s.5,
+                    lastSeen: s.6
+                )
+            }
+            .sorted { ($0.bytesTotal, $1.key) > ($1.bytesTotal, $0.key) }
+        return limit.map { Array(all.prefix($0)) } ?? all
+    }
+}
+
+/// SplitMix64: the same workload on every run.
+struct SeededRandom {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next(_ bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Int(z % UInt64(bound))
+    }
+}
