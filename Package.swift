@@ -87,11 +87,12 @@ let package = Package(
             resources: [.copy("Resources/catalog")],
             swiftSettings: swiftSettings
         ),
-        // Benchmarks (not tests): realistic log generator and the discovery benchmark against GoAccess and mawk.
+        // Benchmarks (not tests): realistic log generator, the discovery benchmark against GoAccess and mawk, and the
+        // dashboard benchmark beside the sqlite3 CLI.
         .executableTarget(
             name: "canopy-bench",
             dependencies: [
-                "CanopyCore", "CanopyDiscovery", "CanopyCollector",
+                "CanopyCore", "CanopyDiscovery", "CanopyCollector", "CanopyStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/CanopyBenchmarks",

@@ -5,11 +5,11 @@ import Foundation
 /// `canopy-bench`: the Cloud Discovery benchmark (not a test). Generates realistic logs, runs `canopy discover`
 /// on one core and on all cores, runs GoAccess and mawk on the same files, and prints ratios.
 @main
-struct CanopyBench: ParsableCommand {
+struct CanopyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "canopy-bench",
         abstract: "Benchmarks Cloud Discovery against GoAccess and mawk on generated logs.",
-        subcommands: [Generate.self, Run.self, Lookups.self],
+        subcommands: [Generate.self, Run.self, Lookups.self, Dashboard.self],
         defaultSubcommand: Run.self
     )
 
@@ -34,6 +34,31 @@ struct CanopyBench: ParsableCommand {
         func run() throws {
             let result = try lookupBenchmark(catalogDirectory: catalog, count: count)
             print(result.summary)
+        }
+    }
+
+    /// `canopy-bench dashboard`: the portal dashboard's reads over a month of stored discovery (see
+    /// ``DashboardBenchmark``).
+    struct Dashboard: AsyncParsableCommand {
+        @Option(help: "(day, app, user, IP) rows to store.") var rows: Int = 1_000_000
+        @Option(help: "Days they span.") var days: Int = 30
+        @Option(help: "Distinct users.") var users: Int = 5_000
+        @Option(help: "Distinct apps.") var apps: Int = 1_500
+        @Option(help: "Rows per addDiscovery call (one collector flush).") var batch: Int = 50_000
+        @Option(help: "Runs of each read; best and median are reported.") var repeats: Int = 7
+        @Option(help: "Where the database goes (replaced).") var dir: String = "bench-out/dashboard"
+
+        func run() async throws {
+            let benchmark = DashboardBenchmark(
+                rows: rows,
+                days: days,
+                users: users,
+                apps: apps,
+                batch: batch,
+                repeats: repeats,
+                dir: dir
+            )
+            print(try await benchmark.run().markdown(benchmark))
         }
     }
 

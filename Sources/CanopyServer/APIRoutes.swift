@@ -25,6 +25,7 @@ package enum APIRoutes {
         .merging(AccessRoutes.permissions) { first, _ in first }
         .merging(AdminAccessRoutes.permissions) { first, _ in first }
         .merging(PrivacyRoutes.permissions) { first, _ in first }
+        .merging(IPRangeRoutes.permissions) { first, _ in first }
 
     package static func add(
         to router: Router<CanopyRequestContext>,
@@ -54,6 +55,7 @@ package enum APIRoutes {
         AccessRoutes.add(to: api, store: store, clock: clock)
         AdminAccessRoutes.add(to: api, store: store, clock: clock)
         PrivacyRoutes.add(to: api, store: store, clock: clock)
+        IPRangeRoutes.add(to: api, store: store, clock: clock)
         api.get("/discovery/apps") { request, context -> Response in
             _ = try context.require(.readDiscovery)
             let query = try ListQuery(request)

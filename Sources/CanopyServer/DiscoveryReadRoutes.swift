@@ -80,12 +80,24 @@ enum DiscoveryReadRoutes {
         let days = try DayRange(request, today: Int32(clock() / 86_400_000))
         let app = request.uri.queryParameters["app"].map(String.init)
         if let app, !TagPath.isSlug(app, max: 100) { throw APIError.badRequest("app is a catalog app id") }
+        let category = request.uri.queryParameters["category"].map(String.init)
+        if let category, users || (IPRangeCategory(rawValue: category) == nil && category != "none") {
+            throw APIError.badRequest(
+                "category filters IPs by range category: "
+                    + (IPRangeCategory.allCases.map(\.rawValue) + ["none"]).joined(separator: ", ")
+            )
+        }
+        let ranges = users ? IPRangeTable([]) : IPRangeTable(try await store.ipRanges())
         let all =
             users
-            ? try await store.discoveryByUser(days: days.range, app: app, limit: nil)
-            : try await store.discoveryByIP(days: days.range, app: app, limit: nil)
-        let (page, next) = try query.slice(all)
-        let items = page.map { DiscoveredEntity($0, users: users) }
+            ? try await store.discoveryByUser(days: days.range, app: app, limit: nil).map {
+                DiscoveredEntity($0, users: true, range: nil)
+            }
+            : try await store.discoveryByIP(days: days.range, app: app, limit: nil).map {
+                DiscoveredEntity($0, users: false, range: ranges.range(of: $0.key))
+            }
+            .filter { category == nil || ($0.ipRange?.category ?? "none") == category }
+        let (items, next) = try query.slice(all)
         let header = DiscoveredEntity.csvHeader(users: users)
         return try query.respond(items, next: next, csvHeader: header) { $0.csvRow }
     }
@@ -139,18 +151,28 @@ struct DiscoveredEntity: Encodable {
     var apps: Int
     var firstSeen: Int64
     var lastSeen: Int64
+    /// The IP range the address falls in (IPs only; absent when none).
+    var ipRange: RangeRef?
 
-    init(_ s: EntityUsageSummary, users: Bool) {
+    struct RangeRef: Encodable {
+        var id: Int64
+        var name: String
+        var category: String
+        var tags: [String]
+    }
+
+    init(_ s: EntityUsageSummary, users: Bool, range: IPRangeRecord?) {
         (user, ip) = users ? (s.key, nil) : (nil, s.key)
         (bytesUp, bytesDown, bytesTotal, transactions) = (s.bytesUp, s.bytesDown, s.bytesTotal, s.transactions)
         (blocked, apps, firstSeen, lastSeen) = (s.blocked, s.apps, s.firstSeen, s.lastSeen)
+        ipRange = range.map { RangeRef(id: $0.id, name: $0.name, category: $0.category, tags: $0.tags) }
     }
 
     static func csvHeader(users: Bool) -> [String] {
         [
             users ? "user" : "ip", "bytesUp", "bytesDown", "bytesTotal", "transactions", "blocked", "apps",
             "firstSeen", "lastSeen",
-        ]
+        ] + (users ? [] : ["range", "rangeCategory", "rangeTags"])
     }
 
     var csvRow: [String] {
@@ -158,6 +180,8 @@ struct DiscoveredEntity: Encodable {
             user ?? ip ?? "", String(bytesUp), String(bytesDown), String(bytesTotal), String(transactions),
             String(blocked), String(apps), String(firstSeen), String(lastSeen),
         ]
+            + (user != nil
+                ? [] : [ipRange?.name ?? "", ipRange?.category ?? "", ipRange?.tags.joined(separator: " ") ?? ""])
     }
 }
 

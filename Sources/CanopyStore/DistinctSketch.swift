@@ -24,16 +24,24 @@ package struct DistinctSketch: Sendable, Hashable {
         case dense = 2
     }
 
-    private var hashes: Set<UInt64> = []
+    /// While exact: member hashes, appended as they come (duplicates and all) and sorted and deduplicated only when
+    /// there are too many (``compact()``) or an answer is needed — appending is what makes merging thousands of stored
+    /// sketches cheap. Empty once dense.
+    private var hashes: [UInt64] = []
+    /// Whether `hashes` is sorted without duplicates.
+    private var compacted = true
     /// Empty while exact.
     private var registers: [UInt8] = []
+
+    /// Uncompacted hashes kept before deduplicating.
+    private static let pendingLimit = 4 * exactLimit
 
     package init() {}
 
     package var isEmpty: Bool { registers.isEmpty && hashes.isEmpty }
 
     /// Whether ``count`` is exact (at most ``exactLimit`` members) rather than an estimate.
-    package var isExact: Bool { registers.isEmpty }
+    package var isExact: Bool { canonical.registers.isEmpty }
 
     /// Adds a member; the empty string is no member (logs that name no user or IP).
     package mutating func insert(_ member: String) {
@@ -43,8 +51,9 @@ package struct DistinctSketch: Sendable, Hashable {
 
     mutating func insert(hash: UInt64) {
         if registers.isEmpty {
-            hashes.insert(hash)
-            if hashes.count > Self.exactLimit { densify() }
+            hashes.append(hash)
+            compacted = false
+            if hashes.count > Self.pendingLimit { compact() }
         } else {
             Self.setRegister(&registers, hash: hash)
         }
@@ -64,46 +73,62 @@ package struct DistinctSketch: Sendable, Hashable {
 
     /// Adds every member of a serialized sketch, without building it first (the dashboard merges thousands).
     package mutating func merge(serialized bytes: some Collection<UInt8>) throws(SketchError) {
-        guard let first = bytes.first, let kind = Kind(rawValue: first) else {
-            throw SketchError(reason: bytes.isEmpty ? "empty sketch" : "unknown sketch kind \(bytes.first!)")
+        let merged: Result<Void, SketchError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(SketchError) in try merge(buffer: UnsafeRawBufferPointer(buffer)) }
         }
-        let payload = bytes.dropFirst()
+        if let merged { return try merged.get() }
+        let copy = [UInt8](bytes)
+        let fallback: Result<Void, SketchError> = copy.withUnsafeBytes { buffer in
+            Result { () throws(SketchError) in try merge(buffer: buffer) }
+        }
+        try fallback.get()
+    }
+
+    private mutating func merge(buffer: UnsafeRawBufferPointer) throws(SketchError) {
+        guard let first = buffer.first, let kind = Kind(rawValue: first) else {
+            throw SketchError(reason: buffer.isEmpty ? "empty sketch" : "unknown sketch kind \(buffer[0])")
+        }
+        let payload = UnsafeRawBufferPointer(rebasing: buffer.dropFirst())
         switch kind {
         case .exact:
             guard payload.count % 8 == 0, payload.count / 8 <= Self.exactLimit else {
                 throw SketchError(reason: "exact sketch of \(payload.count) bytes")
             }
-            var hash: UInt64 = 0
-            var shift: UInt64 = 0
-            for byte in payload {
-                hash |= UInt64(byte) << shift
-                shift += 8
-                if shift == 64 {
-                    insert(hash: hash)
-                    hash = 0
-                    shift = 0
+            let n = payload.count / 8
+            if registers.isEmpty {
+                hashes.reserveCapacity(hashes.count + n)
+                for i in 0..<n {
+                    hashes.append(UInt64(littleEndian: payload.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
+                }
+                compacted = compacted && n == 0
+                if hashes.count > Self.pendingLimit { compact() }
+            } else {
+                for i in 0..<n {
+                    let h = UInt64(littleEndian: payload.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))
+                    Self.setRegister(&registers, hash: h)
                 }
             }
         case .dense:
             guard payload.count == Self.registerCount else {
                 throw SketchError(reason: "dense sketch of \(payload.count) registers")
             }
+            if let bad = payload.firstIndex(where: { $0 > Self.maxRank }) {
+                throw SketchError(reason: "register \(bad) is \(payload[bad])")
+            }
             if registers.isEmpty { densify() }
-            var i = 0
-            for value in payload {
-                guard value <= Self.maxRank else { throw SketchError(reason: "register \(i) is \(value)") }
-                if value > registers[i] { registers[i] = value }
-                i += 1
+            registers.withUnsafeMutableBufferPointer { mine in
+                for i in 0..<Self.registerCount where payload[i] > mine[i] { mine[i] = payload[i] }
             }
         }
     }
 
     /// The serialized form (see the type's documentation).
     package var serialized: [UInt8] {
-        if !registers.isEmpty { return [Kind.dense.rawValue] + registers }
+        let c = canonical
+        if !c.registers.isEmpty { return [Kind.dense.rawValue] + c.registers }
         var bytes = [Kind.exact.rawValue]
-        bytes.reserveCapacity(1 + hashes.count * 8)
-        for h in hashes.sorted() {
+        bytes.reserveCapacity(1 + c.hashes.count * 8)
+        for h in c.hashes {
             withUnsafeBytes(of: h.littleEndian) { bytes.append(contentsOf: $0) }
         }
         return bytes
@@ -111,13 +136,47 @@ package struct DistinctSketch: Sendable, Hashable {
 
     /// The number of distinct members: exact while ``isExact``, else the estimate.
     package var count: Int {
-        registers.isEmpty ? hashes.count : Int(Self.estimate(registers).rounded())
+        let c = canonical
+        return c.registers.isEmpty ? c.hashes.count : Int(Self.estimate(c.registers).rounded())
+    }
+
+    package static func == (a: DistinctSketch, b: DistinctSketch) -> Bool {
+        let (x, y) = (a.canonical, b.canonical)
+        return x.hashes == y.hashes && x.registers == y.registers
+    }
+
+    package func hash(into hasher: inout Hasher) {
+        let c = canonical
+        hasher.combine(c.hashes)
+        hasher.combine(c.registers)
+    }
+
+    /// This sketch with its hashes sorted and deduplicated (dense past the limit).
+    private var canonical: DistinctSketch {
+        guard !compacted else { return self }
+        var c = self
+        c.compact()
+        return c
+    }
+
+    private mutating func compact() {
+        guard !compacted else { return }
+        hashes.sort()
+        var kept = 0
+        for i in hashes.indices where kept == 0 || hashes[kept - 1] != hashes[i] {
+            hashes[kept] = hashes[i]
+            kept += 1
+        }
+        hashes.removeLast(hashes.count - kept)
+        compacted = true
+        if hashes.count > Self.exactLimit { densify() }
     }
 
     private mutating func densify() {
         registers = [UInt8](repeating: 0, count: Self.registerCount)
         for h in hashes { Self.setRegister(&registers, hash: h) }
         hashes = []
+        compacted = true
     }
 
     private static func setRegister(_ registers: inout [UInt8], hash: UInt64) {

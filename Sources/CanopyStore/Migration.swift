@@ -31,7 +31,9 @@ package struct Migration: Sendable, Hashable {
 /// - `snapshots(id, name, created_at, created_by, status, format, files, input_bytes, error, finished_at, summary,
 ///   report)` (v6): snapshot reports built from uploaded logs, with their report JSON;
 /// - `discovery_app_day`, `discovery_user_day`, `discovery_ip_day`, `discovery_day` (v7): the dashboard's rollups
-///   of `discovery_traffic`, with distinct-count sketches (``DiscoveryRollups``).
+///   of `discovery_traffic`, with distinct-count sketches (``DiscoveryRollups``);
+/// - `ip_ranges(id, name, category, blocks, tags, created_by, created_at, updated_by, updated_at)` (v8): the
+///   organization's IP address ranges (``IPRangeRecord``).
 package enum Schema {
     /// SQLite (through GRDB's migrator).
     package static let sqlite: [Migration] = [
@@ -107,6 +109,7 @@ package enum Schema {
             ]
         ),
         sqliteRollups,
+        sqliteIPRanges,
     ]
 
     /// PostgreSQL.
@@ -182,5 +185,6 @@ package enum Schema {
             ]
         ),
         postgresRollups,
+        postgresIPRanges,
     ]
 }

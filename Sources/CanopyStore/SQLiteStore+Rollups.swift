@@ -96,6 +96,13 @@ extension SQLiteStore {
         )
     }
 
+    static func mergeStored(_ row: Row, at index: Int, into sketch: inout DistinctSketch) throws {
+        try row.withUnsafeData(atIndex: index) { data in
+            guard let data else { throw SketchError(reason: "column \(index) is null") }
+            try sketch.merge(serialized: data)
+        }
+    }
+
     static func mergeStored(_ row: Row, _ column: String, into sketch: inout DistinctSketch) throws {
         try row.withUnsafeData(named: column) { data in
             guard let data else { throw SketchError(reason: "\(column) is null") }

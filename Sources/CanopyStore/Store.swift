@@ -201,4 +201,18 @@ package protocol Store: Sendable {
     /// Deletes every discovery aggregate of one user name; returns how many.
     @discardableResult
     func deleteDiscovery(user: String) async throws -> Int
+
+    // MARK: IP address ranges
+
+    /// Every IP range, by name.
+    func ipRanges() async throws -> [IPRangeRecord]
+
+    /// Creates a range (its `id` is ignored); `.nameTaken` when another has its name.
+    func createIPRange(_ range: IPRangeRecord) async throws -> IPRangeWrite
+
+    /// Replaces the name, category, blocks, tags and `updated_*` of the range with `range.id`.
+    func updateIPRange(_ range: IPRangeRecord) async throws -> IPRangeWrite
+
+    /// Whether a range was deleted.
+    func deleteIPRange(id: Int64) async throws -> Bool
 }

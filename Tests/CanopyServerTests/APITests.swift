@@ -396,6 +396,27 @@ import Testing
                             )
                             uri = path.replacingOccurrences(of: "{id}", with: "\(id)")
                             if route.method == .delete { success = .noContent }
+                        } else if key == "POST /api/v1/ip-ranges" {
+                            body = #"{"name":"r\#(made)","category":"vpn","blocks":["10.\#(made % 250).0.0/16"]}"#
+                            success = .created
+                        } else if route.path == "/api/v1/ip-ranges/{id}" {
+                            let written = try await server.store.createIPRange(
+                                IPRangeRecord(
+                                    name: "range \(made)",
+                                    category: "corporate",
+                                    blocks: ["192.0.2.0/24"],
+                                    tags: [],
+                                    createdBy: "test",
+                                    createdAt: Self.now
+                                )
+                            )
+                            guard case .written(let id) = written else { throw CancellationError() }
+                            uri = path.replacingOccurrences(of: "{id}", with: "\(id)")
+                            if route.method == .delete {
+                                success = .noContent
+                            } else {
+                                body = #"{"name":"renamed \#(made)","category":"risky","blocks":["198.51.100.7"]}"#
+                            }
                         } else if route.path.contains("{id}") {
                             let id = try #require(
                                 try await server.store.createDataSource(

@@ -120,6 +120,8 @@ struct PortalAdminRoutes {
         var weights: [WeightRow]
         var canManage: Bool
         var saved: Bool
+        var ipRanges: [PortalIPRangeRoutes.Row]
+        var newRange: PortalIPRangeRoutes.EditPage
     }
 
     private func settings(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
@@ -139,7 +141,16 @@ struct PortalAdminRoutes {
                 )
             },
             canManage: context.principal?.role.allows(.manageDiscovery) == true,
-            saved: request.uri.queryParameters["saved"] != nil
+            saved: request.uri.queryParameters["saved"] != nil,
+            ipRanges: try await PortalIPRangeRoutes.rows(store),
+            newRange: PortalIPRangeRoutes.EditPage(
+                id: nil,
+                name: "",
+                blocks: "",
+                tags: "",
+                categories: PortalIPRangeRoutes.categories(selected: IPRangeCategory.corporate.rawValue),
+                canManage: context.principal?.role.allows(.manageDiscovery) == true
+            )
         )
         return try renderer.page("settings", title: "Settings", section: "settings", context: context, page)
     }

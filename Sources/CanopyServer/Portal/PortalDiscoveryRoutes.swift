@@ -50,11 +50,13 @@ struct PortalDiscoveryRoutes {
     private func dashboard(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
         try context.requirePortal(.readDiscovery)
         let range = RangeChoice(request, today: today)
-        let totals = try await store.discoveryTotals(days: range.days)
-        let apps = try await store.discoveryByApp(days: range.days)
-        let users = try await store.discoveryByUser(days: range.days, app: nil, limit: 10)
-        let ips = try await store.discoveryByIP(days: range.days, app: nil, limit: 10)
-        let daily = try await store.discoveryDaily(days: range.days, app: nil)
+        // The five reads at once: both backends read concurrently (SQLite's WAL readers, PostgreSQL's pool).
+        async let totalsRead = store.discoveryTotals(days: range.days)
+        async let appsRead = store.discoveryByApp(days: range.days)
+        async let usersRead = store.discoveryByUser(days: range.days, app: nil, limit: 10)
+        async let ipsRead = store.discoveryByIP(days: range.days, app: nil, limit: 10)
+        async let dailyRead = store.discoveryDaily(days: range.days, app: nil)
+        let (totals, apps, users, ips, daily) = try await (totalsRead, appsRead, usersRead, ipsRead, dailyRead)
         let scorer = try await catalog.scorer(store: store, now: clock())
         var categories: [String: Int64] = [:]
         var levels: [RiskLevel: (Int, Int64)] = [:]
@@ -310,6 +312,9 @@ struct PortalDiscoveryRoutes {
         var transactions: String
         var apps: Int
         var lastSeen: String
+        /// The IP range an address falls in, and its category's title (IP pages only).
+        var rangeName: String? = nil
+        var rangeCategory: String? = nil
     }
 
     struct AppPage {
@@ -406,16 +411,45 @@ struct PortalDiscoveryRoutes {
         var users: Bool
         var rows: [EntityRow]
         var count: Int
+        /// IP pages: the range-category filter (empty value: every address).
+        var categories: [Option]
+        var days: Int
     }
 
     private func entities(_ request: Request, _ context: CanopyRequestContext, users: Bool) async throws -> Response {
         try context.requirePortal(.readDiscovery)
         let range = RangeChoice(request, today: today)
-        let rows =
-            users
-            ? try await store.discoveryByUser(days: range.days, app: nil, limit: 1_000)
-            : try await store.discoveryByIP(days: range.days, app: nil, limit: 1_000)
-        let page = EntitiesPage(range: range, users: users, rows: rows.map(EntityRow.init), count: rows.count)
+        let category = request.uri.queryParameters["category"].map(String.init).flatMap {
+            IPRangeCategory(rawValue: $0)?.rawValue ?? ($0 == "none" ? "none" : nil)
+        }
+        var rows: [EntityRow]
+        if users {
+            rows = try await store.discoveryByUser(days: range.days, app: nil, limit: 1_000).map(EntityRow.init)
+        } else {
+            let table = IPRangeTable(try await store.ipRanges())
+            rows = try await store.discoveryByIP(days: range.days, app: nil, limit: 1_000).compactMap { s in
+                let match = table.range(of: s.key)
+                guard category == nil || (match?.category ?? "none") == category else { return nil }
+                var row = EntityRow(s)
+                row.rangeName = match?.name
+                row.rangeCategory = match.map { IPRangeCategory(rawValue: $0.category)?.title ?? $0.category }
+                return row
+            }
+        }
+        let options =
+            [Option(value: "", title: "Every address", selected: category == nil)]
+            + IPRangeCategory.allCases.map {
+                Option(value: $0.rawValue, title: $0.title, selected: category == $0.rawValue)
+            }
+            + [Option(value: "none", title: "In no range", selected: category == "none")]
+        let page = EntitiesPage(
+            range: range,
+            users: users,
+            rows: rows,
+            count: rows.count,
+            categories: users ? [] : options,
+            days: range.count
+        )
         return try renderer.page(
             "entities",
             title: users ? "Users" : "IP addresses",

@@ -30,6 +30,7 @@ package enum PortalRoutes {
         PortalDiscoveryRoutes(store: store, renderer: renderer, catalog: portalCatalog, clock: clock).add(to: signedIn)
         PortalCatalogRoutes(renderer: renderer, catalog: portalCatalog, store: store, clock: clock).add(to: signedIn)
         PortalAdminRoutes(store: store, renderer: renderer, clock: clock).add(to: signedIn)
+        PortalIPRangeRoutes(store: store, renderer: renderer, clock: clock).add(to: signedIn)
         PortalSnapshotRoutes(
             store: store,
             renderer: renderer,
