@@ -4,46 +4,41 @@ import GRDB
 /// Writing the Cloud Discovery rollups (``DiscoveryRollups``) on SQLite: merged into the stored rows in the
 /// transaction that stores their batch (SQLite has one writer, so reading a sketch and writing it back is safe).
 extension SQLiteStore {
-    /// Sums add up; sketches are read, merged and written back.
+    /// Sums add up; stored sketches are merged with the batch's by ``sketchUnion`` inside the upsert, one statement a
+    /// row (a read and a write a row took twice the statements).
     static func merge(_ rollups: DiscoveryRollups, into db: Database) throws {
-        let readApp = try db.cachedStatement(sql: "SELECT users, ips FROM discovery_app_day WHERE day = ? AND app = ?")
         let writeApp = try db.cachedStatement(
             sql: upsert("discovery_app_day", key: "day, app", sketches: ["users", "ips"])
         )
         for (key, value) in rollups.appDays {
-            var users = value.users
-            var ips = value.ips
-            if let row = try Row.fetchOne(readApp, arguments: [key.day, key.app]) {
-                try mergeStored(row, "users", into: &users)
-                try mergeStored(row, "ips", into: &ips)
-            }
-            try writeApp.execute(arguments: [key.day, key.app] + sumArguments(value.sums) + [blob(users), blob(ips)])
+            try writeApp.execute(
+                arguments: [key.day, key.app] + sumArguments(value.sums) + [blob(value.users), blob(value.ips)]
+            )
         }
         for (table, column, entities) in [
             ("discovery_user_day", "user_name", rollups.userDays),
             ("discovery_ip_day", "source_ip", rollups.ipDays),
         ] {
-            let read = try db.cachedStatement(sql: "SELECT apps FROM \(table) WHERE day = ? AND \(column) = ?")
             let write = try db.cachedStatement(sql: upsert(table, key: "day, \(column)", sketches: ["apps"]))
             for (key, value) in entities {
-                var apps = value.apps
-                if let row = try Row.fetchOne(read, arguments: [key.day, key.key]) {
-                    try mergeStored(row, "apps", into: &apps)
-                }
-                try write.execute(arguments: [key.day, key.key] + sumArguments(value.sums) + [blob(apps)])
+                try write.execute(arguments: [key.day, key.key] + sumArguments(value.sums) + [blob(value.apps)])
             }
         }
-        let readDay = try db.cachedStatement(sql: "SELECT users, ips FROM discovery_day WHERE day = ?")
         let writeDay = try db.cachedStatement(sql: upsert("discovery_day", key: "day", sketches: ["users", "ips"]))
         for (day, value) in rollups.days {
-            var users = value.users
-            var ips = value.ips
-            if let row = try Row.fetchOne(readDay, arguments: [day]) {
-                try mergeStored(row, "users", into: &users)
-                try mergeStored(row, "ips", into: &ips)
-            }
-            try writeDay.execute(arguments: [day] + sumArguments(value.sums) + [blob(users), blob(ips)])
+            try writeDay.execute(arguments: [day] + sumArguments(value.sums) + [blob(value.users), blob(value.ips)])
         }
+    }
+
+    /// `canopy_sketch_union(stored, new)`: the serialized union of two serialized sketches; a damaged one fails the
+    /// statement with the reason. Registered on every connection.
+    static let sketchUnion = DatabaseFunction("canopy_sketch_union", argumentCount: 2, pure: true) { values in
+        var sketch = DistinctSketch()
+        for value in values {
+            guard case .blob(let data) = value.storage else { throw SketchError(reason: "not a blob") }
+            try sketch.merge(serialized: data)
+        }
+        return Data(sketch.serialized)
     }
 
     /// Recomputes the rollups of `days` (every day when nil) from `discovery_traffic`, one day at a time.
@@ -117,7 +112,7 @@ extension SQLiteStore {
         let updates =
             sums.map { "\($0) = \($0) + excluded.\($0)" }
             + ["first_seen = min(first_seen, excluded.first_seen)", "last_seen = max(last_seen, excluded.last_seen)"]
-            + sketches.map { "\($0) = excluded.\($0)" }
+            + sketches.map { "\($0) = canopy_sketch_union(\($0), excluded.\($0))" }
         return """
             INSERT INTO \(table) (\(columns)) VALUES (\(placeholders))
             ON CONFLICT (\(key)) DO UPDATE SET \(updates.joined(separator: ", "))

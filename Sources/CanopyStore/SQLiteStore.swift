@@ -11,6 +11,7 @@ package final class SQLiteStore: Store {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            db.add(function: SQLiteStore.sketchUnion)
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
