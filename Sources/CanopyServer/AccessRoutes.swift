@@ -2,11 +2,15 @@ package import CanopyStore
 import Foundation
 import Hummingbird
 
-/// `/api/v1/admins` (who can sign in, with which role) and `/api/v1/tokens` (API tokens: list, create — the secret
+/// `/api/v1/admins` (who can sign in, with which role: list, create with a one-time password, change role, delete)
+/// and `/api/v1/tokens` (API tokens: list, create — the secret
 /// is shown once —, revoke). Neither ever returns a password hash or a token hash.
 enum AccessRoutes {
     static let permissions: [String: Permission] = [
         "GET /api/v1/admins": .manageAdmins,
+        "POST /api/v1/admins": .manageAdmins,
+        "PUT /api/v1/admins/{name}": .manageAdmins,
+        "DELETE /api/v1/admins/{name}": .manageAdmins,
         "GET /api/v1/tokens": .manageTokens,
         "POST /api/v1/tokens": .manageTokens,
         "DELETE /api/v1/tokens/{id}": .manageTokens,
@@ -24,6 +28,56 @@ enum AccessRoutes {
             let (page, next) = try query.slice(all)
             let items = page.map(AdminItem.init)
             return try query.respond(items, next: next, csvHeader: AdminItem.csvHeader) { $0.csvRow }
+        }
+        api.post("/admins") { request, context -> Response in
+            let principal = try context.require(.manageAdmins)
+            let draft: AdminDraft
+            do {
+                draft = try await request.decode(as: AdminDraft.self, context: context)
+            } catch {
+                throw APIError.badRequest("the body must be {\"name\": …, \"role\": …}")
+            }
+            let created = try await AdminChanges.create(
+                name: draft.name,
+                role: draft.role,
+                in: store,
+                by: principal.name,
+                from: context.clientAddress,
+                now: clock()
+            )
+            return try Response.json(
+                CreatedAdmin(admin: AdminItem(created.admin), oneTimePassword: created.password),
+                status: .created
+            )
+        }
+        api.put("/admins/:name") { request, context -> Response in
+            let principal = try context.require(.manageAdmins)
+            let change: RoleChange
+            do {
+                change = try await request.decode(as: RoleChange.self, context: context)
+            } catch {
+                throw APIError.badRequest("the body must be {\"role\": …}")
+            }
+            let account = try await AdminChanges.changeRole(
+                of: context.parameters.get("name") ?? "",
+                to: change.role,
+                in: store,
+                by: principal.name,
+                from: context.clientAddress,
+                now: clock()
+            )
+            return try Response.json(AdminItem(account))
+        }
+        api.delete("/admins/:name") { _, context -> Response in
+            let principal = try context.require(.manageAdmins)
+            try await AdminChanges.delete(
+                context.parameters.get("name") ?? "",
+                in: store,
+                by: principal.name,
+                from: context.clientAddress,
+                now: clock()
+            )
+            return Response(status: .noContent)
         }
         api.get("/tokens") { request, context -> Response in
             _ = try context.require(.manageTokens)
@@ -103,6 +157,23 @@ struct TokenDraft: Decodable {
 }
 
 /// An admin account without its password hash.
+/// `POST /api/v1/admins`.
+struct AdminDraft: Decodable {
+    var name: String
+    var role: String
+}
+
+/// `PUT /api/v1/admins/{name}`.
+struct RoleChange: Decodable {
+    var role: String
+}
+
+/// A created admin and the one-time password it signs in with first (shown once; it must be changed then).
+struct CreatedAdmin: Encodable {
+    var admin: AdminItem
+    var oneTimePassword: String
+}
+
 struct AdminItem: Encodable {
     var name: String
     var role: String

@@ -396,6 +396,25 @@ import Testing
                             )
                             uri = path.replacingOccurrences(of: "{id}", with: "\(id)")
                             if route.method == .delete { success = .noContent }
+                        } else if key == "POST /api/v1/admins" {
+                            body = #"{"name":"admin\#(made)","role":"security-reader"}"#
+                            success = .created
+                        } else if route.path == "/api/v1/admins/{name}" {
+                            _ = try await server.store.createAdmin(
+                                AdminAccount(
+                                    name: "a\(made)",
+                                    passwordHash: "x",
+                                    role: "security-reader",
+                                    mustChangePassword: false,
+                                    createdAt: Self.now
+                                )
+                            )
+                            uri = path.replacingOccurrences(of: "{name}", with: "a\(made)")
+                            if route.method == .delete {
+                                success = .noContent
+                            } else {
+                                body = #"{"role":"security-operator"}"#
+                            }
                         } else if key == "POST /api/v1/ip-ranges" {
                             body = #"{"name":"r\#(made)","category":"vpn","blocks":["10.\#(made % 250).0.0/16"]}"#
                             success = .created

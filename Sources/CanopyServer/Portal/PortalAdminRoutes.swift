@@ -267,66 +267,42 @@ struct PortalAdminRoutes {
         var request = request
         let form = try await PortalForm.read(&request)
         let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
-        func audit(_ action: String, _ detail: String) async throws {
-            try await store.appendAudit(
-                AuditEntry(
-                    time: clock(),
-                    actor: principal.name,
-                    action: action,
-                    target: name,
-                    detail: detail,
-                    sourceIP: context.clientAddress
-                )
-            )
-        }
-        switch form["action"] {
-        case "create":
-            guard Self.isValidName(name) else {
-                throw PortalError(.badRequest, "Names are 1–64 letters, digits, '.', '_', '-' or '@'.")
-            }
-            guard let role = form["role"].flatMap(Role.init(rawValue:)) else {
-                throw PortalError(.badRequest, "Choose a role.")
-            }
-            let password = FirstAdmin.generatePassword()
-            let created = try await store.createAdmin(
-                AdminAccount(
+        let (actor, address, now) = (principal.name, context.clientAddress, clock())
+        do {
+            switch form["action"] {
+            case "create":
+                let created = try await AdminChanges.create(
                     name: name,
-                    passwordHash: await PortalAuthRoutes.hash(password),
-                    role: role.rawValue,
-                    mustChangePassword: true,
-                    createdAt: clock()
+                    role: form["role"] ?? "",
+                    in: store,
+                    by: actor,
+                    from: address,
+                    now: now
                 )
-            )
-            guard created else { throw PortalError(.conflict, "An admin named \(name) exists.") }
-            try await audit("admin.create", "role \(role.rawValue)")
-            // The one-time password is shown once, on this response only.
-            return try await admins(request, context, created: (name, password))
-        case "role":
-            guard name != principal.name else { throw PortalError(.badRequest, "You cannot change your own role.") }
-            guard let role = form["role"].flatMap(Role.init(rawValue:)),
-                var account = try await store.admin(named: name)
-            else { throw PortalError(.badRequest, "No such admin or role.") }
-            let old = account.role
-            guard old != role.rawValue else { return Response.redirect(to: "/admins", type: .normal) }
-            account.role = role.rawValue
-            try await store.updateAdmin(account)
-            try await store.deleteSessions(admin: name)
-            try await audit("admin.role", "\(old) → \(role.rawValue)")
-            return Response.redirect(to: "/admins?done=role+changed", type: .normal)
-        case "delete":
-            guard name != principal.name else { throw PortalError(.badRequest, "You cannot delete your own account.") }
-            guard try await store.deleteAdmin(named: name) else { throw PortalError(.notFound, "No such admin.") }
-            try await audit("admin.delete", "deleted")
-            return Response.redirect(to: "/admins?done=admin+deleted", type: .normal)
-        default:
-            throw PortalError(.badRequest, "Unknown action.")
-        }
-    }
-
-    static func isValidName(_ name: String) -> Bool {
-        (1...64).contains(name.count)
-            && name.unicodeScalars.allSatisfy {
-                CharacterSet.alphanumerics.contains($0) && $0.isASCII || ".-_@".unicodeScalars.contains($0)
+                // The one-time password is shown once, on this response only.
+                return try await admins(request, context, created: (created.admin.name, created.password))
+            case "role":
+                let before = try await store.admin(named: name)?.role
+                let account = try await AdminChanges.changeRole(
+                    of: name,
+                    to: form["role"] ?? "",
+                    in: store,
+                    by: actor,
+                    from: address,
+                    now: now
+                )
+                return Response.redirect(
+                    to: before == account.role ? "/admins" : "/admins?done=role+changed",
+                    type: .normal
+                )
+            case "delete":
+                try await AdminChanges.delete(name, in: store, by: actor, from: address, now: now)
+                return Response.redirect(to: "/admins?done=admin+deleted", type: .normal)
+            default:
+                throw PortalError(.badRequest, "Unknown action.")
             }
+        } catch let error as APIError {
+            throw PortalError(error.status, PortalError.sentence(error.message))
+        }
     }
 }

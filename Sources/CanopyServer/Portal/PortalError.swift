@@ -17,6 +17,11 @@ struct PortalError: Error, HTTPResponseError, Sendable {
         PortalError(.forbidden, "Your role does not allow this (\(permission.rawValue)).")
     }
 
+    /// An API message as a sentence for a portal page.
+    static func sentence(_ message: String) -> String {
+        (message.first.map { String($0).uppercased() + message.dropFirst() } ?? message) + "."
+    }
+
     static let csrf = PortalError(
         .forbidden,
         "The form expired or did not come from this portal. Go back, reload the page and try again."

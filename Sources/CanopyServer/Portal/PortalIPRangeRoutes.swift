@@ -111,7 +111,7 @@ struct PortalIPRangeRoutes {
                 )
             }
         } catch let error as APIError {
-            throw PortalError(error.status, Self.sentence(error.message))
+            throw PortalError(error.status, PortalError.sentence(error.message))
         }
         return Response.redirect(to: "/settings?saved=1#ip-ranges", type: .normal)
     }
@@ -127,13 +127,8 @@ struct PortalIPRangeRoutes {
                 now: clock()
             )
         } catch let error as APIError {
-            throw PortalError(error.status, Self.sentence(error.message))
+            throw PortalError(error.status, PortalError.sentence(error.message))
         }
         return Response.redirect(to: "/settings?saved=1#ip-ranges", type: .normal)
-    }
-
-    /// An API message as a sentence for the portal.
-    private static func sentence(_ message: String) -> String {
-        (message.first.map { String($0).uppercased() + message.dropFirst() } ?? message) + "."
     }
 }
