@@ -33,7 +33,9 @@ package struct Migration: Sendable, Hashable {
 /// - `discovery_app_day`, `discovery_user_day`, `discovery_ip_day`, `discovery_day` (v7): the dashboard's rollups
 ///   of `discovery_traffic`, with distinct-count sketches (``DiscoveryRollups``);
 /// - `ip_ranges(id, name, category, blocks, tags, created_by, created_at, updated_by, updated_at)` (v8): the
-///   organization's IP address ranges (``IPRangeRecord``).
+///   organization's IP address ranges (``IPRangeRecord``);
+/// - `custom_apps(id, name, vendor, category, domains, ip_ranges, score, note, created_by, created_at, updated_by,
+///   updated_at)` (v9): the tenant's own apps (``CustomAppRecord``).
 package enum Schema {
     /// SQLite (through GRDB's migrator).
     package static let sqlite: [Migration] = [
@@ -110,6 +112,7 @@ package enum Schema {
         ),
         sqliteRollups,
         sqliteIPRanges,
+        sqliteCustomApps,
     ]
 
     /// PostgreSQL.
@@ -186,5 +189,6 @@ package enum Schema {
         ),
         postgresRollups,
         postgresIPRanges,
+        postgresCustomApps,
     ]
 }

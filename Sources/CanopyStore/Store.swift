@@ -215,4 +215,18 @@ package protocol Store: Sendable {
 
     /// Whether a range was deleted.
     func deleteIPRange(id: Int64) async throws -> Bool
+
+    // MARK: Custom apps
+
+    /// Every custom app, by id.
+    func customApps() async throws -> [CustomAppRecord]
+
+    /// Creates a custom app; `false` (and nothing changed) when one has its id.
+    func createCustomApp(_ app: CustomAppRecord) async throws -> Bool
+
+    /// Replaces everything but `id` and `created_*` of the app with `app.id`; `false` when there is none.
+    func updateCustomApp(_ app: CustomAppRecord) async throws -> Bool
+
+    /// Whether an app was deleted.
+    func deleteCustomApp(id: String) async throws -> Bool
 }
