@@ -52,8 +52,9 @@ package struct CollectorConfiguration: Sendable {
 /// `datasource.error.<id>` (shown by the API) and retried.
 package actor CollectorService: Service {
     private let store: any Store
-    private let catalog: AppCatalog
-    private let matcher: AppMatcher
+    private let catalog: TenantCatalog
+    /// The catalog version the running intakes match with.
+    private var matching: MatchingCatalog
     private let parsers: [ParserFactory]
     private let configuration: CollectorConfiguration
     private let clock: @Sendable () -> Int64
@@ -62,6 +63,8 @@ package actor CollectorService: Service {
     private struct Running {
         var source: DataSource
         var intake: SourceIntake
+        /// The ``MatchingCatalog/revision`` the intake matches with.
+        var revision: UInt64
         var listener: SyslogListener?
         var folder: FolderWatch?
         /// Drained rows and counters the store refused; written first at the next pass.
@@ -77,14 +80,15 @@ package actor CollectorService: Service {
 
     /// - Parameters:
     ///   - store: where data sources are read from and what they receive is written to.
-    ///   - catalog: the app catalog (custom apps included) destinations are matched against.
+    ///   - catalog: the tenant's catalog destinations are matched against; custom apps saved in the store (through
+    ///     any node) apply from the next flush.
     ///   - parsers: the formats a source may name (the built-in ones and the data directory's custom parsers).
     ///   - configuration: addresses, TLS and intervals.
     ///   - clock: milliseconds since the epoch (injected for tests of health and alerts).
     ///   - logger: for start-up failures and alerts (never message contents).
     package init(
         store: any Store,
-        catalog: AppCatalog,
+        catalog: TenantCatalog,
         parsers: [ParserFactory] = BuiltinParsers.factories,
         configuration: CollectorConfiguration,
         clock: @escaping @Sendable () -> Int64,
@@ -92,7 +96,7 @@ package actor CollectorService: Service {
     ) {
         self.store = store
         self.catalog = catalog
-        self.matcher = AppMatcher(catalog: catalog)
+        self.matching = catalog.current
         self.parsers = parsers
         self.configuration = configuration
         self.clock = clock
@@ -115,6 +119,7 @@ package actor CollectorService: Service {
     /// (always with `forceFlush`, else when the flush interval has passed), and check health when it is due.
     /// ``run()`` makes one every interval; tests call it directly.
     package func pass(forceFlush: Bool = true) async {
+        await refreshCatalog()
         await reconcile()
         await readFolders()
         if forceFlush || ContinuousClock.now - lastFlush >= configuration.flushInterval {
@@ -165,8 +170,13 @@ package actor CollectorService: Service {
             guard let parser = parsers.first(where: { $0.descriptor.id == source.format }) else {
                 throw CollectorError("unknown format \(source.format)")
             }
-            let intake = SourceIntake(source: source, parser: parser, catalog: catalog, matcher: matcher)
-            var run = Running(source: source, intake: intake)
+            let intake = SourceIntake(
+                source: source,
+                parser: parser,
+                catalog: matching.catalog,
+                matcher: matching.matcher
+            )
+            var run = Running(source: source, intake: intake, revision: matching.revision)
             if source.transport == .folder {
                 guard let path = source.path, !path.isEmpty else { throw CollectorError("no folder given") }
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -216,10 +226,22 @@ package actor CollectorService: Service {
         for id in Array(running.keys) { await flush(id) }
     }
 
-    /// Writes what source `id` received since the last write; kept for the next pass when the store fails.
+    /// Picks up custom apps changed in the store (through any node).
+    private func refreshCatalog() async {
+        do {
+            matching = try await catalog.refreshed(from: store)
+        } catch {
+            logger.error("collector: cannot read custom apps", metadata: ["canopy.error": "\(error)"])
+        }
+    }
+
+    /// Writes what source `id` received since the last write; kept for the next pass when the store fails. An intake
+    /// matching with an older catalog version than ``matching`` switches to it here.
     private func flush(_ id: Int64) async {
         guard var run = running[id] else { return }
-        let drained = run.intake.drain()
+        let next = run.revision == matching.revision ? nil : matching
+        let drained = run.intake.drain(switchingTo: next)
+        run.revision = matching.revision
         run.unwritten += drained.rows
         // In key order: the B-tree is walked once instead of jumped around (random-key upserts are SQLite's slow
         // case, STYLE.md §15).
@@ -262,7 +284,8 @@ package actor CollectorService: Service {
         do {
             let outcome = try await DiscoveryIngest.ingest(
                 paths: [file],
-                catalog: catalog,
+                catalog: matching.catalog,
+                matcher: matching.matcher,
                 store: store,
                 format: parser,
                 context: ParseContext(capturesDetail: false)

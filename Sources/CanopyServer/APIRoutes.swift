@@ -1,4 +1,5 @@
-package import CanopyDiscovery
+package import CanopyCollector
+import CanopyDiscovery
 package import CanopyStore
 import Foundation
 import HTTPTypes
@@ -26,6 +27,7 @@ package enum APIRoutes {
         .merging(AdminAccessRoutes.permissions) { first, _ in first }
         .merging(PrivacyRoutes.permissions) { first, _ in first }
         .merging(IPRangeRoutes.permissions) { first, _ in first }
+        .merging(CustomAppRoutes.permissions) { first, _ in first }
 
     package static func add(
         to router: Router<CanopyRequestContext>,
@@ -34,7 +36,7 @@ package enum APIRoutes {
         limiter: RateLimiter,
         formats: Set<String> = Set(BuiltinParsers.all.map { $0.descriptor.id }),
         intake: SnapshotIntake,
-        catalog: AppCatalog
+        catalog: TenantCatalog
     ) {
         router.get("/api/openapi.json") { _, _ -> Response in
             guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
@@ -50,12 +52,13 @@ package enum APIRoutes {
             .add(middleware: TokenAuthenticator(store: store, clock: clock, limiter: limiter))
         DataSourceRoutes.add(to: api, store: store, formats: formats, clock: clock)
         SnapshotRoutes.add(to: api, store: store, intake: intake, clock: clock)
-        DiscoveryReadRoutes.add(to: api, store: store, catalog: PortalCatalog(catalog: catalog), clock: clock)
+        DiscoveryReadRoutes.add(to: api, store: store, catalog: catalog, clock: clock)
         ScoringRoutes.add(to: api, store: store, catalog: catalog, clock: clock)
         AccessRoutes.add(to: api, store: store, clock: clock)
         AdminAccessRoutes.add(to: api, store: store, clock: clock)
         PrivacyRoutes.add(to: api, store: store, clock: clock)
         IPRangeRoutes.add(to: api, store: store, clock: clock)
+        CustomAppRoutes.add(to: api, store: store, catalog: catalog, clock: clock)
         api.get("/discovery/apps") { request, context -> Response in
             _ = try context.require(.readDiscovery)
             let query = try ListQuery(request)

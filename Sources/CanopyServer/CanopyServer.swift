@@ -1,4 +1,4 @@
-import CanopyCollector
+package import CanopyCollector
 package import CanopyDiscovery
 package import CanopyStore
 import Foundation
@@ -75,6 +75,8 @@ package struct CanopyServer: Sendable {
     package let loginThrottle = LoginThrottle()
     /// Snapshot reports being built from uploads on this node.
     package let snapshots: SnapshotJobs
+    /// The shipped catalog with the custom apps in the store.
+    package let catalog: TenantCatalog
 
     /// Prepares the data directory, the master key, the SQLite store (migrated) and the first admin.
     package static func prepare(_ options: Options) async throws -> CanopyServer {
@@ -90,8 +92,11 @@ package struct CanopyServer: Sendable {
         let store = try await openStore(directory, databaseURL: options.databaseURL)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let password = try await FirstAdmin.ensure(in: store, now: now)
+        let catalog = TenantCatalog(
+            shipped: options.catalog ?? AppCatalog(apps: [], categories: [], attributes: [], facts: [])
+        )
         let processor = SnapshotProcessor(
-            catalog: options.catalog ?? AppCatalog(apps: [], categories: [], attributes: [], facts: []),
+            tenant: catalog,
             parsers: options.parsers,
             store: store,
             clock: Self.now
@@ -107,7 +112,8 @@ package struct CanopyServer: Sendable {
                 dataDirectory: directory.path,
                 processor: processor,
                 logger: Logger(label: "canopy.snapshots")
-            )
+            ),
+            catalog: catalog
         )
     }
 
@@ -167,7 +173,6 @@ package struct CanopyServer: Sendable {
             limits: options.uploadLimits,
             clock: clock
         )
-        let catalog = options.catalog ?? AppCatalog(apps: [], categories: [], attributes: [], facts: [])
         APIRoutes.add(
             to: router,
             store: store,
@@ -200,7 +205,7 @@ package struct CanopyServer: Sendable {
             logger: logger
         )
         var services: [any Service] = [retention, SnapshotJobsService(jobs: snapshots)]
-        if let catalog = options.catalog {
+        if options.catalog != nil {
             services.append(
                 CollectorService(
                     store: store,

@@ -1,3 +1,4 @@
+import CanopyCollector
 import CanopyDiscovery
 import CanopyStore
 import Foundation
@@ -18,7 +19,7 @@ enum DiscoveryReadRoutes {
     static func add(
         to api: RouterGroup<CanopyRequestContext>,
         store: any Store,
-        catalog: PortalCatalog,
+        catalog tenant: TenantCatalog,
         clock: @escaping @Sendable () -> Int64
     ) {
         api.get("/discovery/users") { request, context -> Response in
@@ -30,6 +31,7 @@ enum DiscoveryReadRoutes {
         api.get("/discovery/blocklist") { request, context -> Response in
             _ = try context.require(.readDiscovery)
             let format = String(request.uri.queryParameters["format"] ?? "squid")
+            let catalog = try await tenant.portal(store)
             let response = try await Blocklist.response(format: format, store: store, catalog: catalog, now: clock())
             if let response { return response }
             throw APIError.badRequest("format must be one of \(Blocklist.formats)")
@@ -39,6 +41,7 @@ enum DiscoveryReadRoutes {
             let query = try ListQuery(request)
             let q = String(request.uri.queryParameters["q"] ?? "").trimmingCharacters(in: .whitespaces)
             let category = request.uri.queryParameters["category"].map(String.init)
+            let catalog = try await tenant.portal(store)
             let scorer = try await catalog.scorer(store: store, now: clock())
             let all = catalog.catalog.search(q, limit: catalog.catalog.apps.count)
                 .filter { category == nil || $0.category == category }
@@ -59,6 +62,7 @@ enum DiscoveryReadRoutes {
         }
         api.get("/catalog/apps/:app") { _, context -> Response in
             _ = try context.require(.readDiscovery)
+            let catalog = try await tenant.portal(store)
             guard let id = context.parameters.get("app"), let app = catalog.catalog.app(id: id) else {
                 throw APIError(.notFound, "not-found", "there is no such app in the catalog")
             }

@@ -1,3 +1,4 @@
+import CanopyCollector
 import CanopyDiscovery
 import CanopyStore
 import Foundation
@@ -14,7 +15,7 @@ enum ScoringRoutes {
     static func add(
         to api: RouterGroup<CanopyRequestContext>,
         store: any Store,
-        catalog: AppCatalog,
+        catalog: TenantCatalog,
         clock: @escaping @Sendable () -> Int64
     ) {
         api.get("/discovery/scoring") { _, context -> Response in
@@ -33,7 +34,7 @@ enum ScoringRoutes {
                         + "attributeWeights (ignored|low|medium|high|very-high), overrides {app: {score, note}}"
                 )
             }
-            try validate(settings, catalog: catalog)
+            try validate(settings, catalog: try await catalog.refreshed(from: store).catalog)
             let before = try await PortalAdminRoutes.scoring(store)
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys

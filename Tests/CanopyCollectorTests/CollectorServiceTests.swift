@@ -47,7 +47,7 @@ import Testing
         ) -> CollectorService {
             CollectorService(
                 store: store,
-                catalog: catalog,
+                catalog: TenantCatalog(shipped: catalog),
                 configuration: CollectorConfiguration(
                     host: "127.0.0.1",
                     tls: tls,

@@ -436,6 +436,27 @@ import Testing
                             } else {
                                 body = #"{"name":"renamed \#(made)","category":"risky","blocks":["198.51.100.7"]}"#
                             }
+                        } else if key == "POST /api/v1/discovery/custom-apps" {
+                            body =
+                                #"{"id":"c\#(made)","name":"C","category":"productivity","domains":["c\#(made).example"]}"#
+                            success = .created
+                        } else if route.path == "/api/v1/discovery/custom-apps/{id}" {
+                            _ = try await server.store.createCustomApp(
+                                CustomAppRecord(
+                                    id: "app\(made)",
+                                    name: "App",
+                                    category: "productivity",
+                                    domains: ["app\(made).example"],
+                                    createdBy: "test",
+                                    createdAt: Self.now
+                                )
+                            )
+                            uri = path.replacingOccurrences(of: "{id}", with: "app\(made)")
+                            if route.method == .delete {
+                                success = .noContent
+                            } else if route.method == .put {
+                                body = #"{"name":"Renamed","category":"productivity","ipRanges":["192.0.2.0/24"]}"#
+                            }
                         } else if route.path.contains("{id}") {
                             let id = try #require(
                                 try await server.store.createDataSource(

@@ -315,7 +315,8 @@ import Testing
             for page in [
                 "/", "/?days=90", "/discovery/apps", "/discovery/apps?level=high&tag=none&q=drop",
                 "/discovery/apps/dropbox",
-                "/discovery/users", "/discovery/ips", "/catalog", "/catalog?q=box", "/datasources", "/settings",
+                "/discovery/users", "/discovery/ips", "/catalog", "/catalog?q=box", "/catalog/custom", "/datasources",
+                "/settings",
                 "/admins",
                 "/audit", "/password",
             ] {

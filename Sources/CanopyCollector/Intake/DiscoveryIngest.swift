@@ -23,6 +23,7 @@ package enum DiscoveryIngest {
     /// - Parameters:
     ///   - paths: files, directories, .gz or .zip archives.
     ///   - catalog: the app catalog (custom apps included) destinations are matched against.
+    ///   - matcher: a matcher built from `catalog`, when the caller has one (else one is built).
     ///   - store: where the aggregates go.
     ///   - endingOn: for demo data: a day (days since the epoch) to move each input's traffic to, so that its last
     ///     day is that day (old sample logs would otherwise fall outside retention at once); nil keeps the logged
@@ -36,6 +37,7 @@ package enum DiscoveryIngest {
     package static func ingest(
         paths: [String],
         catalog: AppCatalog,
+        matcher: AppMatcher? = nil,
         store: any Store,
         endingOn: Int32? = nil,
         format: ParserFactory? = nil,
@@ -43,7 +45,7 @@ package enum DiscoveryIngest {
         context: ParseContext = ParseContext(capturesDetail: false)
     ) async throws -> Outcome {
         var outcome = Outcome()
-        let matcher = AppMatcher(catalog: catalog)
+        let matcher = matcher ?? AppMatcher(catalog: catalog)
         var inputs: [LogInput] = []
         for path in paths {
             do {

@@ -12,12 +12,13 @@ import Synchronization
 /// ``ParseStatistics`` that `canopy discover` reports. Thread-safe: each connection's event loop calls ``ingest(_:at:)``.
 package final class SourceIntake: Sendable {
     package let source: DataSource
-    private let catalog: AppCatalog
     private let state: Mutex<State>
 
     private struct State: Sendable {
         var session: ParsingSession
         var grain: GrainAggregator
+        /// The catalog `grain`'s matcher was built from (names its rows).
+        var catalog: AppCatalog
         /// Messages numbered from 1 for the whole life of the intake (the "line numbers" of diagnostics).
         var messages = 0
         /// The statistics already handed out by ``drain()``.
@@ -39,13 +40,12 @@ package final class SourceIntake: Sendable {
     ///   - matcher: a matcher built from `catalog` (shared by every source).
     package init(source: DataSource, parser: ParserFactory, catalog: AppCatalog, matcher: AppMatcher) {
         self.source = source
-        self.catalog = catalog
         let session = ParsingSession(
             parser: SyslogPayloadParser(wrapping: parser.makeParser()),
             context: ParseContext(capturesDetail: false),
             source: source.name
         )
-        state = Mutex(State(session: session, grain: GrainAggregator(matcher: matcher)))
+        state = Mutex(State(session: session, grain: GrainAggregator(matcher: matcher), catalog: catalog))
     }
 
     /// Parses and counts a batch of frames received at `now` (milliseconds since the epoch).
@@ -74,13 +74,23 @@ package final class SourceIntake: Sendable {
     package var statistics: ParseStatistics { state.withLock { $0.session.statistics } }
 
     /// Takes what arrived since the last drain: the aggregates (the intake starts new ones) and the counters' delta.
-    package func drain() -> Drained {
-        let (grain, statistics, previous, last) = state.withLock { state in
+    ///
+    /// - Parameter next: a new catalog version (custom apps changed) to match what arrives from now on; what arrived
+    ///   before is named with the catalog it was matched with.
+    /// - Returns: the aggregates as store rows and the intake counters since the last drain.
+    package func drain(switchingTo next: MatchingCatalog? = nil) -> Drained {
+        let (grain, catalog, statistics, previous, last) = state.withLock { state in
             let grain = state.grain
-            state.grain = GrainAggregator(matcher: grain.matcher)
+            let catalog = state.catalog
+            if let next {
+                state.grain = GrainAggregator(matcher: next.matcher)
+                state.catalog = next.catalog
+            } else {
+                state.grain = GrainAggregator(matcher: grain.matcher)
+            }
             let previous = state.drained
             state.drained = state.session.statistics
-            return (grain, state.drained, previous, state.lastReceivedAt)
+            return (grain, catalog, state.drained, previous, state.lastReceivedAt)
         }
         let intake = DataSourceIntake(statistics: statistics, since: previous, lastReceivedAt: last)
         return Drained(rows: grain.rows(catalog: catalog), intake: intake)

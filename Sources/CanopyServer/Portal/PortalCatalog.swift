@@ -1,11 +1,19 @@
+import CanopyCollector
 import CanopyDiscovery
 import CanopyStore
 import Foundation
 
 /// What the portal needs from the app catalog: names, categories and scores under the tenant's scoring settings
-/// (kept in the store under ``PortalCatalog/scoringKey`` as JSON, so every node scores alike).
+/// (kept in the store under ``PortalCatalog/scoringKey`` as JSON, so every node scores alike), custom apps included.
 struct PortalCatalog: Sendable {
     let catalog: AppCatalog
+    /// The fixed scores of custom apps (an explicit override in the scoring settings wins).
+    let customScores: [String: ScoringSettings.Override]
+
+    init(_ matching: MatchingCatalog) {
+        catalog = matching.catalog
+        customScores = matching.customScores
+    }
 
     static let scoringKey = "discovery.scoring"
 
@@ -17,6 +25,7 @@ struct PortalCatalog: Sendable {
         {
             settings = stored
         }
+        for (app, score) in customScores where settings.overrides[app] == nil { settings.overrides[app] = score }
         let date = Date(timeIntervalSince1970: Double(now) / 1_000)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
@@ -34,6 +43,13 @@ struct PortalCatalog: Sendable {
     func categoryName(of app: String) -> String {
         guard let id = catalog.app(id: app)?.category else { return "Unknown" }
         return catalog.category(id: id)?.name ?? id
+    }
+}
+
+extension TenantCatalog {
+    /// The catalog with the custom apps now in `store`.
+    func portal(_ store: any Store) async throws -> PortalCatalog {
+        PortalCatalog(try await refreshed(from: store))
     }
 }
 

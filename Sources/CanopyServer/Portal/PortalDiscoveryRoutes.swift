@@ -1,3 +1,4 @@
+import CanopyCollector
 import CanopyDiscovery
 import CanopyStore
 import Foundation
@@ -8,7 +9,7 @@ import Hummingbird
 struct PortalDiscoveryRoutes {
     let store: any Store
     let renderer: PortalRenderer
-    let catalog: PortalCatalog
+    let tenant: TenantCatalog
     let clock: @Sendable () -> Int64
 
     func add(to group: RouterGroup<CanopyRequestContext>) {
@@ -49,6 +50,7 @@ struct PortalDiscoveryRoutes {
 
     private func dashboard(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
         try context.requirePortal(.readDiscovery)
+        let catalog = try await tenant.portal(store)
         let range = RangeChoice(request, today: today)
         // The five reads at once: both backends read concurrently (SQLite's WAL readers, PostgreSQL's pool).
         async let totalsRead = store.discoveryTotals(days: range.days)
@@ -160,6 +162,7 @@ struct PortalDiscoveryRoutes {
 
     private func apps(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
         try context.requirePortal(.readDiscovery)
+        let catalog = try await tenant.portal(store)
         let range = RangeChoice(request, today: today)
         let q = request.uri.queryParameters
         let text = String(q["q"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
@@ -343,6 +346,7 @@ struct PortalDiscoveryRoutes {
 
     private func app(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
         try context.requirePortal(.readDiscovery)
+        let catalog = try await tenant.portal(store)
         let id = context.parameters.get("app") ?? ""
         guard TagPath.isSlug(id, max: 100) else { throw PortalError(.notFound, "There is no such app.") }
         let entry = catalog.catalog.app(id: id)
@@ -463,6 +467,7 @@ struct PortalDiscoveryRoutes {
 
     private func blocklist(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
         try context.requirePortal(.readDiscovery)
+        let catalog = try await tenant.portal(store)
         let format = String(request.uri.queryParameters["format"] ?? "squid")
         guard let response = try await Blocklist.response(format: format, store: store, catalog: catalog, now: clock())
         else { throw PortalError(.badRequest, "There is no block-list format \(format).") }

@@ -1,4 +1,5 @@
-package import CanopyDiscovery
+package import CanopyCollector
+import CanopyDiscovery
 package import CanopyStore
 import Foundation
 package import Hummingbird
@@ -9,7 +10,7 @@ package enum PortalRoutes {
     package static func add(
         to router: Router<CanopyRequestContext>,
         store: any Store,
-        catalog: AppCatalog,
+        catalog: TenantCatalog,
         renderer: PortalRenderer,
         clock: @escaping @Sendable () -> Int64,
         throttle: LoginThrottle = LoginThrottle(),
@@ -26,9 +27,9 @@ package enum PortalRoutes {
             .add(middleware: SessionAuthenticator(store: store, clock: clock, policy: policy))
         PortalAuthRoutes(store: store, renderer: renderer, clock: clock, throttle: throttle, policy: policy)
             .add(public: router, signedIn: signedIn)
-        let portalCatalog = PortalCatalog(catalog: catalog)
-        PortalDiscoveryRoutes(store: store, renderer: renderer, catalog: portalCatalog, clock: clock).add(to: signedIn)
-        PortalCatalogRoutes(renderer: renderer, catalog: portalCatalog, store: store, clock: clock).add(to: signedIn)
+        PortalDiscoveryRoutes(store: store, renderer: renderer, tenant: catalog, clock: clock).add(to: signedIn)
+        PortalCatalogRoutes(renderer: renderer, tenant: catalog, store: store, clock: clock).add(to: signedIn)
+        PortalCustomAppRoutes(store: store, renderer: renderer, tenant: catalog, clock: clock).add(to: signedIn)
         PortalAdminRoutes(store: store, renderer: renderer, clock: clock).add(to: signedIn)
         PortalIPRangeRoutes(store: store, renderer: renderer, clock: clock).add(to: signedIn)
         PortalSnapshotRoutes(
@@ -45,7 +46,7 @@ package enum PortalRoutes {
 /// `/catalog`: search the app catalog; each result links to the app's page with its score explained.
 struct PortalCatalogRoutes {
     let renderer: PortalRenderer
-    let catalog: PortalCatalog
+    let tenant: TenantCatalog
     let store: any Store
     let clock: @Sendable () -> Int64
 
@@ -68,6 +69,7 @@ struct PortalCatalogRoutes {
     func add(to group: RouterGroup<CanopyRequestContext>) {
         group.get("/catalog") { request, context -> Response in
             try context.requirePortal(.readDiscovery)
+            let catalog = try await tenant.portal(store)
             let q = String(request.uri.queryParameters["q"] ?? "").trimmingCharacters(in: .whitespaces)
             let scorer = try await catalog.scorer(store: store, now: clock())
             let rows = catalog.catalog.search(q, limit: 100).map { app in

@@ -9,7 +9,7 @@ import Foundation
 /// asked for, the catalog, the tenant's tags and score weights), on a background thread so the server's threads keep
 /// serving.
 struct SnapshotProcessor: Sendable {
-    let catalog: AppCatalog
+    let tenant: TenantCatalog
     let parsers: [ParserFactory]
     let store: any Store
     let clock: @Sendable () -> Int64
@@ -27,14 +27,16 @@ struct SnapshotProcessor: Sendable {
         }
         let now = clock()
         let tags = try await store.appTags().mapValues { $0.sorted() }
-        let scorer = try await PortalCatalog(catalog: catalog).scorer(store: store, now: now)
+        let matching = try await tenant.refreshed(from: store)
+        let catalog = matching.catalog
+        let scorer = try await PortalCatalog(matching).scorer(store: store, now: now)
         let settings = DiscoverySettings(tags: tags, scoring: scorer.settings)
         let year = Calendar(identifier: .gregorian).component(
             .year,
             from: Date(timeIntervalSince1970: Double(now) / 1000)
         )
         let runner = DiscoveryRunner(
-            matcher: AppMatcher(catalog: catalog),
+            matcher: matching.matcher,
             options: DiscoveryRunner.Options(
                 parser: forced,
                 candidates: parsers,
