@@ -35,7 +35,9 @@ package struct Migration: Sendable, Hashable {
 /// - `ip_ranges(id, name, category, blocks, tags, created_by, created_at, updated_by, updated_at)` (v8): the
 ///   organization's IP address ranges (``IPRangeRecord``);
 /// - `custom_apps(id, name, vendor, category, domains, ip_ranges, score, note, created_by, created_at, updated_by,
-///   updated_at)` (v9): the tenant's own apps (``CustomAppRecord``).
+///   updated_at)` (v9): the tenant's own apps (``CustomAppRecord``);
+/// - `governance_log(id, time, kind, action, target, detail, status, initiated_by, error)` (v10): governance actions
+///   (``GovernanceEntry``).
 package enum Schema {
     /// SQLite (through GRDB's migrator).
     package static let sqlite: [Migration] = [
@@ -113,6 +115,7 @@ package enum Schema {
         sqliteRollups,
         sqliteIPRanges,
         sqliteCustomApps,
+        sqliteGovernance,
     ]
 
     /// PostgreSQL.
@@ -190,5 +193,6 @@ package enum Schema {
         postgresRollups,
         postgresIPRanges,
         postgresCustomApps,
+        postgresGovernance,
     ]
 }

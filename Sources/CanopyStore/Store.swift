@@ -229,4 +229,26 @@ package protocol Store: Sendable {
 
     /// Whether an app was deleted.
     func deleteCustomApp(id: String) async throws -> Bool
+
+    // MARK: Governance log
+
+    /// Records a governance action; returns its id.
+    @discardableResult
+    func appendGovernance(_ entry: GovernanceEntry) async throws -> Int64
+
+    /// Moves a (pending) action to `status`, with why it failed; false when there is no such entry.
+    @discardableResult
+    func setGovernanceStatus(id: Int64, _ status: GovernanceEntry.Status, error: String?) async throws -> Bool
+
+    /// The entries `filter` matches with ids below `before` (all when nil), newest first, at most `limit`.
+    func governanceEntries(
+        _ filter: GovernanceFilter,
+        before: Int64?,
+        limit: Int
+    ) async throws
+        -> [StoredGovernanceEntry]
+
+    /// Deletes entries older than `time` (ms since the epoch); returns how many.
+    @discardableResult
+    func deleteGovernance(before time: Int64) async throws -> Int
 }
