@@ -28,6 +28,7 @@ package enum APIRoutes {
         .merging(PrivacyRoutes.permissions) { first, _ in first }
         .merging(IPRangeRoutes.permissions) { first, _ in first }
         .merging(CustomAppRoutes.permissions) { first, _ in first }
+        .merging(GovernanceRoutes.permissions) { first, _ in first }
 
     package static func add(
         to router: Router<CanopyRequestContext>,
@@ -59,6 +60,7 @@ package enum APIRoutes {
         PrivacyRoutes.add(to: api, store: store, clock: clock)
         IPRangeRoutes.add(to: api, store: store, clock: clock)
         CustomAppRoutes.add(to: api, store: store, catalog: catalog, clock: clock)
+        GovernanceRoutes.add(to: api, store: store)
         api.get("/discovery/apps") { request, context -> Response in
             _ = try context.require(.readDiscovery)
             let query = try ListQuery(request)

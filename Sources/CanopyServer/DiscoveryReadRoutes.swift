@@ -29,10 +29,16 @@ enum DiscoveryReadRoutes {
             try await entities(request, context, store: store, clock: clock, users: false)
         }
         api.get("/discovery/blocklist") { request, context -> Response in
-            _ = try context.require(.readDiscovery)
+            let principal = try context.require(.readDiscovery)
             let format = String(request.uri.queryParameters["format"] ?? "squid")
             let catalog = try await tenant.portal(store)
-            let response = try await Blocklist.response(format: format, store: store, catalog: catalog, now: clock())
+            let response = try await Blocklist.response(
+                format: format,
+                store: store,
+                catalog: catalog,
+                by: principal.name,
+                now: clock()
+            )
             if let response { return response }
             throw APIError.badRequest("format must be one of \(Blocklist.formats)")
         }
@@ -112,11 +118,13 @@ enum Blocklist {
     /// The formats, comma-separated, for error messages.
     static let formats = BuiltinBlocklists.all.map { $0.descriptor.id }.joined(separator: ", ")
 
-    /// The list as a `text/plain` attachment, or nil for an unknown format.
+    /// The list as a `text/plain` attachment, or nil for an unknown format. Generating one is a governance action
+    /// (the reference product logs its block scripts): recorded with who asked.
     static func response(
         format: String,
         store: any Store,
         catalog: PortalCatalog,
+        by actor: String,
         now: Int64
     ) async throws
         -> Response?
@@ -129,6 +137,17 @@ enum Blocklist {
             entries,
             context: BlocklistContext(
                 generatedAt: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(now) / 1_000))
+            )
+        )
+        let domains = entries.reduce(0) { $0 + $1.domains.count + $1.hosts.count }
+        try await store.appendGovernance(
+            GovernanceEntry(
+                time: now,
+                kind: "app",
+                action: "blocklist.generate",
+                target: format,
+                detail: "\(entries.count) unsanctioned apps, \(domains) domains and hosts",
+                initiatedBy: actor
             )
         )
         return Response(

@@ -2,20 +2,29 @@ package import CanopyStore
 package import Logging
 import ServiceLifecycle
 
-/// How long data is kept, from the store's settings (`retention.discovery.days`), with the reference product's
-/// defaults. (Activities 180, alerts 180 and the governance log 120 days apply to the tables that come with them.)
+/// How long data is kept, from the store's settings (`retention.discovery.days`, `retention.alerts.days`,
+/// `retention.governance.days`), with the reference product's defaults: discovery data 90 days, alerts 180, the
+/// governance log 120. (Activities, 180 days, come with their table.)
 package struct RetentionPolicy: Sendable, Equatable {
     package var discoveryDays: Int
     package var alertsDays: Int
+    package var governanceDays: Int
 
     package static let defaultDiscoveryDays = 90
     package static let defaultAlertsDays = 180
+    package static let defaultGovernanceDays = 120
     package static let discoveryKey = "retention.discovery.days"
     package static let alertsKey = "retention.alerts.days"
+    package static let governanceKey = "retention.governance.days"
 
-    package init(discoveryDays: Int = defaultDiscoveryDays, alertsDays: Int = defaultAlertsDays) {
+    package init(
+        discoveryDays: Int = defaultDiscoveryDays,
+        alertsDays: Int = defaultAlertsDays,
+        governanceDays: Int = defaultGovernanceDays
+    ) {
         self.discoveryDays = discoveryDays
         self.alertsDays = alertsDays
+        self.governanceDays = governanceDays
     }
 
     /// The policy in `store`: a missing or invalid value (not a whole number of days from 1 to 3,650) is the default.
@@ -28,7 +37,8 @@ package struct RetentionPolicy: Sendable, Equatable {
         }
         return RetentionPolicy(
             discoveryDays: try await days(discoveryKey, defaultDiscoveryDays),
-            alertsDays: try await days(alertsKey, defaultAlertsDays)
+            alertsDays: try await days(alertsKey, defaultAlertsDays),
+            governanceDays: try await days(governanceKey, defaultGovernanceDays)
         )
     }
 }
@@ -66,17 +76,55 @@ package enum Retention {
     /// `system` when any went.
     @discardableResult
     package static func applyToAlerts(in store: any Store, now: Int64) async throws -> Int {
-        let policy = try await RetentionPolicy.current(in: store)
-        let cutoff = now - Int64(policy.alertsDays) * msPerDay
-        let deleted = try await store.deleteAlerts(before: cutoff)
+        let days = try await RetentionPolicy.current(in: store).alertsDays
+        return try await expire(
+            store,
+            now: now,
+            days: days,
+            action: "retention.alerts",
+            target: "alerts",
+            noun: "alerts"
+        ) {
+            try await store.deleteAlerts(before: $0)
+        }
+    }
+
+    /// Deletes governance-log entries older than the policy's `governanceDays` (default 120), audited by `system` when
+    /// any went.
+    @discardableResult
+    package static func applyToGovernance(in store: any Store, now: Int64) async throws -> Int {
+        let days = try await RetentionPolicy.current(in: store).governanceDays
+        return try await expire(
+            store,
+            now: now,
+            days: days,
+            action: "retention.governance",
+            target: "governance log",
+            noun: "entries"
+        ) {
+            try await store.deleteGovernance(before: $0)
+        }
+    }
+
+    /// Runs `delete` with the cutoff `days` before `now` and audits what it deleted, if anything.
+    private static func expire(
+        _ store: any Store,
+        now: Int64,
+        days: Int,
+        action: String,
+        target: String,
+        noun: String,
+        delete: (Int64) async throws -> Int
+    ) async throws -> Int {
+        let deleted = try await delete(now - Int64(days) * msPerDay)
         if deleted > 0 {
             try await store.appendAudit(
                 AuditEntry(
                     time: now,
                     actor: "system",
-                    action: "retention.alerts",
-                    target: "alerts",
-                    detail: "deleted \(deleted) alerts older than \(policy.alertsDays) days",
+                    action: action,
+                    target: target,
+                    detail: "deleted \(deleted) \(noun) older than \(days) days",
                     sourceIP: nil
                 )
             )
@@ -148,6 +196,10 @@ package struct RetentionService: Service {
                 }
                 let alerts = try await Retention.applyToAlerts(in: store, now: clock())
                 if alerts > 0 { logger.notice("retention deleted old alerts", metadata: ["count": "\(alerts)"]) }
+                let governance = try await Retention.applyToGovernance(in: store, now: clock())
+                if governance > 0 {
+                    logger.notice("retention deleted old governance entries", metadata: ["count": "\(governance)"])
+                }
                 let sessions = try await Retention.deleteEndedSessions(in: store, now: clock())
                 if sessions > 0 { logger.info("ended sessions deleted", metadata: ["count": "\(sessions)"]) }
             } catch {

@@ -12,7 +12,7 @@ package enum Role: String, CaseIterable, Sendable, Codable {
     /// Whether the role grants `permission`.
     package func allows(_ permission: Permission) -> Bool {
         switch permission {
-        case .readDiscovery, .readAudit, .readAlerts: true
+        case .readDiscovery, .readAudit, .readAlerts, .readGovernance: true
         case .manageDiscovery: self == .globalAdmin || self == .securityAdmin
         case .manageTokens, .manageAdmins: self == .globalAdmin
         case .managePrivacy: self == .globalAdmin || self == .complianceAdmin
@@ -26,6 +26,8 @@ package enum Permission: String, Sendable, CaseIterable {
     case manageDiscovery = "discovery.manage"
     case readAudit = "audit.read"
     case readAlerts = "alerts.read"
+    /// The governance log: what was done to apps, files and accounts.
+    case readGovernance = "governance.read"
     case manageTokens = "tokens.manage"
     case manageAdmins = "admins.manage"
     /// Privacy requests: export or erase everything stored about one user.

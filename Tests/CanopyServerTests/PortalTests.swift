@@ -318,7 +318,7 @@ import Testing
                 "/discovery/users", "/discovery/ips", "/catalog", "/catalog?q=box", "/catalog/custom", "/datasources",
                 "/settings",
                 "/admins",
-                "/audit", "/password",
+                "/audit", "/governance", "/password",
             ] {
                 let response = try await browser.send(page)
                 #expect(response.status == .ok, "\(page)")

@@ -151,4 +151,29 @@ import Testing
             #expect(try await Retention.applyToAlerts(in: store, now: Self.now) == 1)
         }
     }
+
+    @Test func governanceEntriesOlderThanTheirRetentionGoAndTheDeletionIsAudited() async throws {
+        try await withStore { store in
+            #expect(try await RetentionPolicy.current(in: store).governanceDays == 120)
+            for daysAgo in [0, 119, 121, 365] {
+                try await store.appendGovernance(
+                    GovernanceEntry(
+                        time: Self.now - Int64(daysAgo) * Self.day,
+                        kind: "app",
+                        action: "app.unsanction",
+                        target: "app\(daysAgo)",
+                        initiatedBy: "alice"
+                    )
+                )
+            }
+            #expect(try await Retention.applyToGovernance(in: store, now: Self.now) == 2)
+            let kept = try await store.governanceEntries(GovernanceFilter(), before: nil, limit: 10).map(\.entry.target)
+            #expect(kept == ["app119", "app0"])
+            #expect(try await store.auditEntries(before: nil, limit: 1).first?.entry.action == "retention.governance")
+            try await store.setSetting(RetentionPolicy.governanceKey, to: "30")
+            #expect(try await Retention.applyToGovernance(in: store, now: Self.now) == 1)
+            try await store.setSetting(RetentionPolicy.governanceKey, to: "not a number")
+            #expect(try await RetentionPolicy.current(in: store).governanceDays == 120)
+        }
+    }
 }

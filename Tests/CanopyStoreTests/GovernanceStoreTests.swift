@@ -36,7 +36,9 @@ import Testing
             #expect(try await listed(GovernanceFilter(status: .pending)) == [ids[4]])
             #expect(try await listed(GovernanceFilter(target: "app0")) == [ids[3], ids[0]])
             #expect(try await listed(GovernanceFilter(from: 2_000, to: 4_000)) == [ids[2], ids[1]])
-            #expect(try await listed(GovernanceFilter(kind: "app", action: "app.unsanction", target: "app2")) == [ids[2]])
+            #expect(
+                try await listed(GovernanceFilter(kind: "app", action: "app.unsanction", target: "app2")) == [ids[2]]
+            )
             #expect(try await listed(GovernanceFilter(), before: ids[3], limit: 2) == [ids[2], ids[1]])
 
             #expect(try await store.setGovernanceStatus(id: ids[4], .failed, error: "429 from the app"))

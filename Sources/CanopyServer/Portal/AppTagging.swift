@@ -1,7 +1,8 @@
+import CanopyDiscovery
 import CanopyStore
 
 /// Tagging apps, shared by the API and the portal: `sanctioned` and `unsanctioned` exclude each other, and every
-/// change is audited.
+/// change is audited and, being a governance action on the app, in the governance log.
 enum AppTagging {
     /// Adds `tag` to `app` (removing the opposite of sanctioned/unsanctioned); true when anything changed.
     @discardableResult
@@ -28,6 +29,16 @@ enum AppTagging {
                     sourceIP: sourceIP
                 )
             )
+            try await store.appendGovernance(
+                GovernanceEntry(
+                    time: now,
+                    kind: "app",
+                    action: Self.action(adding: tag),
+                    target: app,
+                    detail: removed ? "tagged \(tag), was \(opposite ?? "")" : "tagged \(tag)",
+                    initiatedBy: actor
+                )
+            )
         }
         return added || removed
     }
@@ -47,7 +58,26 @@ enum AppTagging {
             try await store.appendAudit(
                 AuditEntry(time: now, actor: actor, action: "app.untag", target: app, detail: tag, sourceIP: sourceIP)
             )
+            try await store.appendGovernance(
+                GovernanceEntry(
+                    time: now,
+                    kind: "app",
+                    action: "app.untag",
+                    target: app,
+                    detail: "removed \(tag)",
+                    initiatedBy: actor
+                )
+            )
         }
         return removed
+    }
+
+    /// The governance action of adding `tag`.
+    static func action(adding tag: String) -> String {
+        switch tag {
+        case DiscoverySettings.sanctioned: "app.sanction"
+        case DiscoverySettings.unsanctioned: "app.unsanction"
+        default: "app.tag"
+        }
     }
 }

@@ -116,6 +116,8 @@ struct PortalAdminRoutes {
 
     struct SettingsPage {
         var retentionDays: Int
+        var alertsDays: Int
+        var governanceDays: Int
         var penalize: Bool
         var weights: [WeightRow]
         var canManage: Bool
@@ -130,6 +132,8 @@ struct PortalAdminRoutes {
         let scoring = try await Self.scoring(store)
         let page = SettingsPage(
             retentionDays: retention.discoveryDays,
+            alertsDays: retention.alertsDays,
+            governanceDays: retention.governanceDays,
             penalize: scoring.unknownValues == .penalize,
             weights: RiskGroup.allCases.map { group in
                 WeightRow(
@@ -164,9 +168,25 @@ struct PortalAdminRoutes {
         let principal = try context.requirePortal(.manageDiscovery)
         var request = request
         let form = try await PortalForm.read(&request)
-        guard let days = form["retentionDays"].flatMap(Int.init), (1...3_650).contains(days) else {
-            throw PortalError(.badRequest, "Retention is a whole number of days from 1 to 3,650.")
+        let retention = try await RetentionPolicy.current(in: store)
+        func days(_ field: String, _ current: Int) throws -> Int {
+            guard let text = form[field] else { return current }  // A form without the field keeps the value.
+            guard let days = Int(text), (1...3_650).contains(days) else {
+                throw PortalError(.badRequest, "Retention is a whole number of days from 1 to 3,650.")
+            }
+            return days
         }
+        let retained = [
+            (
+                "discovery", RetentionPolicy.discoveryKey, retention.discoveryDays,
+                try days("retentionDays", retention.discoveryDays)
+            ),
+            ("alerts", RetentionPolicy.alertsKey, retention.alertsDays, try days("alertsDays", retention.alertsDays)),
+            (
+                "governance log", RetentionPolicy.governanceKey, retention.governanceDays,
+                try days("governanceDays", retention.governanceDays)
+            ),
+        ]
         var scoring = try await Self.scoring(store)
         let before = scoring
         scoring.unknownValues = form["unknown"] == "penalize" ? .penalize : .ignore
@@ -178,11 +198,10 @@ struct PortalAdminRoutes {
                 scoring.groupWeights[group] = weight
             }
         }
-        let oldDays = try await RetentionPolicy.current(in: store).discoveryDays
         var changes: [String] = []
-        if oldDays != days {
-            try await store.setSetting(RetentionPolicy.discoveryKey, to: String(days))
-            changes.append("discovery retention \(oldDays) → \(days) days")
+        for (name, key, old, new) in retained where old != new {
+            try await store.setSetting(key, to: String(new))
+            changes.append("\(name) retention \(old) → \(new) days")
         }
         if scoring != before {
             let encoder = JSONEncoder()

@@ -466,10 +466,17 @@ struct PortalDiscoveryRoutes {
     // MARK: Block list
 
     private func blocklist(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
-        try context.requirePortal(.readDiscovery)
+        let principal = try context.requirePortal(.readDiscovery)
         let catalog = try await tenant.portal(store)
         let format = String(request.uri.queryParameters["format"] ?? "squid")
-        guard let response = try await Blocklist.response(format: format, store: store, catalog: catalog, now: clock())
+        guard
+            let response = try await Blocklist.response(
+                format: format,
+                store: store,
+                catalog: catalog,
+                by: principal.name,
+                now: clock()
+            )
         else { throw PortalError(.badRequest, "There is no block-list format \(format).") }
         return response
     }

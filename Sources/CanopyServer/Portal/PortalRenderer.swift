@@ -20,6 +20,7 @@ package struct PortalRenderer: Sendable {
         ("datasources", "Data sources", "/datasources", .readDiscovery),
         ("settings", "Settings", "/settings", .readDiscovery),
         ("admins", "Admins", "/admins", .manageAdmins),
+        ("governance", "Governance log", "/governance", .readGovernance),
         ("audit", "Audit log", "/audit", .readAudit),
     ]
 

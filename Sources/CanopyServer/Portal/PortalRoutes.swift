@@ -32,6 +32,7 @@ package enum PortalRoutes {
         PortalCustomAppRoutes(store: store, renderer: renderer, tenant: catalog, clock: clock).add(to: signedIn)
         PortalAdminRoutes(store: store, renderer: renderer, clock: clock).add(to: signedIn)
         PortalIPRangeRoutes(store: store, renderer: renderer, clock: clock).add(to: signedIn)
+        PortalGovernanceRoutes(store: store, renderer: renderer).add(to: signedIn)
         PortalSnapshotRoutes(
             store: store,
             renderer: renderer,
