@@ -1,6 +1,7 @@
 package import CanopyCollector
 package import CanopyDiscovery
 package import CanopyStore
+import Crypto
 import Foundation
 package import Hummingbird
 import HummingbirdTLS
@@ -27,6 +28,8 @@ package struct CanopyServer: Sendable {
         package var https: Bool
         /// How many files and bytes one snapshot upload may bring.
         package var uploadLimits: UploadLimits
+        /// Admin sign-in through the organization's identity provider, besides passwords.
+        package var oidc: OIDCConfiguration?
 
         package init(
             dataDirectory: String = "canopy-data",
@@ -38,7 +41,8 @@ package struct CanopyServer: Sendable {
             tlsKeyPath: String? = nil,
             databaseURL: String? = nil,
             https: Bool = false,
-            uploadLimits: UploadLimits = UploadLimits()
+            uploadLimits: UploadLimits = UploadLimits(),
+            oidc: OIDCConfiguration? = nil
         ) {
             self.dataDirectory = dataDirectory
             self.host = host
@@ -50,6 +54,7 @@ package struct CanopyServer: Sendable {
             self.databaseURL = databaseURL
             self.https = https
             self.uploadLimits = uploadLimits
+            self.oidc = oidc
         }
     }
 
@@ -77,6 +82,8 @@ package struct CanopyServer: Sendable {
     package let snapshots: SnapshotJobs
     /// The shipped catalog with the custom apps in the store.
     package let catalog: TenantCatalog
+    /// OpenID Connect sign-in, when configured.
+    let oidc: PortalOIDC?
 
     /// Prepares the data directory, the master key, the SQLite store (migrated) and the first admin.
     package static func prepare(_ options: Options) async throws -> CanopyServer {
@@ -113,7 +120,8 @@ package struct CanopyServer: Sendable {
                 processor: processor,
                 logger: Logger(label: "canopy.snapshots")
             ),
-            catalog: catalog
+            catalog: catalog,
+            oidc: options.oidc.map { PortalOIDC(configuration: $0, masterKey: SymmetricKey(data: masterKey)) }
         )
     }
 
@@ -189,7 +197,8 @@ package struct CanopyServer: Sendable {
             renderer: renderer,
             clock: clock,
             throttle: loginThrottle,
-            intake: intake
+            intake: intake,
+            oidc: oidc
         )
         return router
     }

@@ -17,6 +17,8 @@ struct PortalAuthRoutes {
     let clock: @Sendable () -> Int64
     let throttle: LoginThrottle
     let policy: SessionPolicy
+    /// The identity provider's name when OpenID Connect sign-in is configured (the sign-in page offers it).
+    var oidcName: String? = nil
 
     /// A bcrypt hash nobody's password matches, checked when the name is unknown so that timing does not tell.
     static let decoyHash = Bcrypt.hash("canopy-decoy-\(PortalSecrets.generate())", cost: FirstAdmin.bcryptCost)
@@ -26,6 +28,12 @@ struct PortalAuthRoutes {
         var next: String
         var name: String
         var error: String?
+        var oidc: OIDCLink? = nil
+    }
+
+    struct OIDCLink {
+        var name: String
+        var href: String
     }
 
     struct PasswordPage {
@@ -41,7 +49,11 @@ struct PortalAuthRoutes {
                 LoginPage(
                     csrf: token,
                     next: Self.safeNext(request.uri.queryParameters["next"].map(String.init)),
-                    name: ""
+                    name: "",
+                    oidc: oidcName.map {
+                        let next = Self.safeNext(request.uri.queryParameters["next"].map(String.init))
+                        return OIDCLink(name: $0, href: "/login/oidc?next=" + OIDCProvider.formEncode(next))
+                    }
                 )
             )
             response.setCookie(PortalCookies.make(PortalCookies.login, token, maxAge: 3_600))
@@ -137,7 +149,7 @@ struct PortalAuthRoutes {
         return response
     }
 
-    private func startSession(for admin: String, context: CanopyRequestContext, response: inout Response) async throws {
+    func startSession(for admin: String, context: CanopyRequestContext, response: inout Response) async throws {
         let now = clock()
         let secret = PortalSecrets.generate()
         try await store.createSession(

@@ -15,7 +15,8 @@ package enum PortalRoutes {
         clock: @escaping @Sendable () -> Int64,
         throttle: LoginThrottle = LoginThrottle(),
         policy: SessionPolicy = SessionPolicy(),
-        intake: SnapshotIntake
+        intake: SnapshotIntake,
+        oidc: PortalOIDC? = nil
     ) {
         router.get("/static/:file") { _, context -> Response in
             guard let file = context.parameters.get("file"), let response = renderer.asset(file) else {
@@ -25,8 +26,18 @@ package enum PortalRoutes {
         }
         let signedIn = router.group()
             .add(middleware: SessionAuthenticator(store: store, clock: clock, policy: policy))
-        PortalAuthRoutes(store: store, renderer: renderer, clock: clock, throttle: throttle, policy: policy)
-            .add(public: router, signedIn: signedIn)
+        let auth = PortalAuthRoutes(
+            store: store,
+            renderer: renderer,
+            clock: clock,
+            throttle: throttle,
+            policy: policy,
+            oidcName: oidc?.provider.configuration.displayName
+        )
+        auth.add(public: router, signedIn: signedIn)
+        if let oidc {
+            PortalOIDCRoutes(oidc: oidc, store: store, renderer: renderer, auth: auth, clock: clock).add(to: router)
+        }
         PortalDiscoveryRoutes(store: store, renderer: renderer, tenant: catalog, clock: clock).add(to: signedIn)
         PortalCatalogRoutes(renderer: renderer, tenant: catalog, store: store, clock: clock).add(to: signedIn)
         PortalCustomAppRoutes(store: store, renderer: renderer, tenant: catalog, clock: clock).add(to: signedIn)

@@ -61,6 +61,29 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var database: String?
 
+    @Option(help: "OpenID Connect sign-in for admins: the identity provider's issuer URL (https).")
+    var oidcIssuer: String?
+
+    @Option(help: "The client id Canopy is registered with at the identity provider.")
+    var oidcClientID: String?
+
+    @Option(
+        help: "A file holding the client secret (default: $CANOPY_OIDC_CLIENT_SECRET); it is never stored or logged."
+    )
+    var oidcClientSecretFile: String?
+
+    @Option(help: "The callback registered with the provider, e.g. https://canopy.example.com/login/oidc/callback.")
+    var oidcRedirectURI: String?
+
+    @Option(help: "The ID-token claim that names the Canopy admin: email, preferred_username, upn or sub.")
+    var oidcUsernameClaim: String = "email"
+
+    @Flag(help: "Refuse provider sign-ins whose ID token does not say a second factor was used (amr).")
+    var oidcRequireMFA = false
+
+    @Option(help: "What the sign-in page calls the provider.")
+    var oidcName: String = "your identity provider"
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -82,7 +105,8 @@ struct ServeCommand: AsyncParsableCommand {
                     tlsCertificatePath: tlsCert,
                     tlsKeyPath: tlsKey,
                     databaseURL: database ?? ProcessInfo.processInfo.environment["CANOPY_DATABASE_URL"],
-                    https: https
+                    https: https,
+                    oidc: try oidcConfiguration()
                 )
             )
         } catch {
@@ -108,6 +132,32 @@ struct ServeCommand: AsyncParsableCommand {
         try await server.run(logger: logger) { port in
             Self.say("canopy: listening on \(scheme)://\(host):\(port)")
         }
+    }
+
+    /// The OpenID Connect settings, when `--oidc-issuer` is given.
+    private func oidcConfiguration() throws -> OIDCConfiguration? {
+        guard let oidcIssuer else { return nil }
+        guard let issuer = URL(string: oidcIssuer), let clientID = oidcClientID,
+            let redirect = oidcRedirectURI.flatMap(URL.init(string:))
+        else { throw ValidationError("--oidc-issuer needs --oidc-client-id and --oidc-redirect-uri") }
+        let secret: String
+        if let oidcClientSecretFile {
+            guard let text = FileManager.default.contents(atPath: oidcClientSecretFile) else {
+                throw ValidationError("cannot read \(oidcClientSecretFile)")
+            }
+            secret = String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        } else {
+            secret = ProcessInfo.processInfo.environment["CANOPY_OIDC_CLIENT_SECRET"] ?? ""
+        }
+        return try OIDCConfiguration(
+            issuer: issuer,
+            clientID: clientID,
+            clientSecret: secret,
+            redirectURI: redirect,
+            usernameClaim: oidcUsernameClaim,
+            requireMFA: oidcRequireMFA,
+            displayName: oidcName
+        )
     }
 
     /// Loads the sample logs into the store the first time `--demo` is given for this data directory.
