@@ -55,6 +55,9 @@ package actor CollectorService: Service {
     private let catalog: TenantCatalog
     /// The catalog version the running intakes match with.
     private var matching: MatchingCatalog
+    /// Where the anonymization of user names comes from (the server's setting), read every pass.
+    private let pseudonymizerSource: (@Sendable () async throws -> (@Sendable (String) -> String)?)?
+    private var pseudonymize: (@Sendable (String) -> String)?
     private let parsers: [ParserFactory]
     private let configuration: CollectorConfiguration
     private let clock: @Sendable () -> Int64
@@ -84,6 +87,8 @@ package actor CollectorService: Service {
     ///     any node) apply from the next flush.
     ///   - parsers: the formats a source may name (the built-in ones and the data directory's custom parsers).
     ///   - configuration: addresses, TLS and intervals.
+    ///   - pseudonymizer: the anonymization of user names now (nil: off), asked every pass; user names are replaced
+    ///     before anything is written.
     ///   - clock: milliseconds since the epoch (injected for tests of health and alerts).
     ///   - logger: for start-up failures and alerts (never message contents).
     package init(
@@ -91,9 +96,11 @@ package actor CollectorService: Service {
         catalog: TenantCatalog,
         parsers: [ParserFactory] = BuiltinParsers.factories,
         configuration: CollectorConfiguration,
+        pseudonymizer: (@Sendable () async throws -> (@Sendable (String) -> String)?)? = nil,
         clock: @escaping @Sendable () -> Int64,
         logger: Logger
     ) {
+        self.pseudonymizerSource = pseudonymizer
         self.store = store
         self.catalog = catalog
         self.matching = catalog.current
@@ -226,12 +233,19 @@ package actor CollectorService: Service {
         for id in Array(running.keys) { await flush(id) }
     }
 
-    /// Picks up custom apps changed in the store (through any node).
+    /// Picks up custom apps and the anonymization setting changed in the store (through any node).
     private func refreshCatalog() async {
         do {
             matching = try await catalog.refreshed(from: store)
         } catch {
             logger.error("collector: cannot read custom apps", metadata: ["canopy.error": "\(error)"])
+        }
+        guard let pseudonymizerSource else { return }
+        do {
+            pseudonymize = try await pseudonymizerSource()
+        } catch {
+            // Keep the last answer (a store that cannot be read will not take this pass's writes either).
+            logger.error("collector: cannot read the anonymization setting", metadata: ["canopy.error": "\(error)"])
         }
     }
 
@@ -240,7 +254,7 @@ package actor CollectorService: Service {
     private func flush(_ id: Int64) async {
         guard var run = running[id] else { return }
         let next = run.revision == matching.revision ? nil : matching
-        let drained = run.intake.drain(switchingTo: next)
+        let drained = run.intake.drain(switchingTo: next, pseudonymize: pseudonymize)
         run.revision = matching.revision
         run.unwritten += drained.rows
         // In key order: the B-tree is walked once instead of jumped around (random-key upserts are SQLite's slow
@@ -287,6 +301,7 @@ package actor CollectorService: Service {
                 catalog: matching.catalog,
                 matcher: matching.matcher,
                 store: store,
+                pseudonymize: pseudonymize,
                 format: parser,
                 context: ParseContext(capturesDetail: false)
             )

@@ -29,6 +29,7 @@ package enum APIRoutes {
         .merging(IPRangeRoutes.permissions) { first, _ in first }
         .merging(CustomAppRoutes.permissions) { first, _ in first }
         .merging(GovernanceRoutes.permissions) { first, _ in first }
+        .merging(AnonymizationRoutes.permissions) { first, _ in first }
 
     package static func add(
         to router: Router<CanopyRequestContext>,
@@ -37,7 +38,8 @@ package enum APIRoutes {
         limiter: RateLimiter,
         formats: Set<String> = Set(BuiltinParsers.all.map { $0.descriptor.id }),
         intake: SnapshotIntake,
-        catalog: TenantCatalog
+        catalog: TenantCatalog,
+        anonymization: ServerAnonymization
     ) {
         router.get("/api/openapi.json") { _, _ -> Response in
             guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
@@ -57,10 +59,11 @@ package enum APIRoutes {
         ScoringRoutes.add(to: api, store: store, catalog: catalog, clock: clock)
         AccessRoutes.add(to: api, store: store, clock: clock)
         AdminAccessRoutes.add(to: api, store: store, clock: clock)
-        PrivacyRoutes.add(to: api, store: store, clock: clock)
+        PrivacyRoutes.add(to: api, store: store, anonymization: anonymization, clock: clock)
         IPRangeRoutes.add(to: api, store: store, clock: clock)
         CustomAppRoutes.add(to: api, store: store, catalog: catalog, clock: clock)
         GovernanceRoutes.add(to: api, store: store)
+        AnonymizationRoutes.add(to: api, anonymization: anonymization, clock: clock)
         api.get("/discovery/apps") { request, context -> Response in
             _ = try context.require(.readDiscovery)
             let query = try ListQuery(request)

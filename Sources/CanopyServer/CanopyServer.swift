@@ -84,6 +84,8 @@ package struct CanopyServer: Sendable {
     package let catalog: TenantCatalog
     /// OpenID Connect sign-in, when configured.
     let oidc: PortalOIDC?
+    /// Whether user names are anonymized, with the tenant's key.
+    let anonymization: ServerAnonymization
 
     /// Prepares the data directory, the master key, the SQLite store (migrated) and the first admin.
     package static func prepare(_ options: Options) async throws -> CanopyServer {
@@ -102,8 +104,10 @@ package struct CanopyServer: Sendable {
         let catalog = TenantCatalog(
             shipped: options.catalog ?? AppCatalog(apps: [], categories: [], attributes: [], facts: [])
         )
+        let anonymization = ServerAnonymization(store: store, masterKey: SymmetricKey(data: masterKey))
         let processor = SnapshotProcessor(
             tenant: catalog,
+            anonymization: anonymization,
             parsers: options.parsers,
             store: store,
             clock: Self.now
@@ -121,7 +125,8 @@ package struct CanopyServer: Sendable {
                 logger: Logger(label: "canopy.snapshots")
             ),
             catalog: catalog,
-            oidc: options.oidc.map { PortalOIDC(configuration: $0, masterKey: SymmetricKey(data: masterKey)) }
+            oidc: options.oidc.map { PortalOIDC(configuration: $0, masterKey: SymmetricKey(data: masterKey)) },
+            anonymization: anonymization
         )
     }
 
@@ -188,7 +193,8 @@ package struct CanopyServer: Sendable {
             limiter: limiter,
             formats: formats,
             intake: intake,
-            catalog: catalog
+            catalog: catalog,
+            anonymization: anonymization
         )
         PortalRoutes.add(
             to: router,
@@ -198,9 +204,19 @@ package struct CanopyServer: Sendable {
             clock: clock,
             throttle: loginThrottle,
             intake: intake,
-            oidc: oidc
+            oidc: oidc,
+            anonymization: anonymization
         )
         return router
+    }
+
+    /// The anonymization of user names now: nil while it is off.
+    package var pseudonymizer: @Sendable () async throws -> (@Sendable (String) -> String)? {
+        let anonymization = self.anonymization
+        return {
+            guard let anonymizer = try await anonymization.current() else { return nil }
+            return { anonymizer.token(for: $0) }
+        }
     }
 
     /// Milliseconds since the epoch.
@@ -221,6 +237,7 @@ package struct CanopyServer: Sendable {
                     catalog: catalog,
                     parsers: options.parsers,
                     configuration: CollectorConfiguration(host: options.host, tls: tls),
+                    pseudonymizer: pseudonymizer,
                     clock: Self.now,
                     logger: logger
                 )

@@ -46,12 +46,17 @@ enum PrivacyRoutes {
     static func add(
         to api: RouterGroup<CanopyRequestContext>,
         store: any Store,
+        anonymization: ServerAnonymization,
         clock: @escaping @Sendable () -> Int64
     ) {
         api.get("/privacy/user") { request, context -> Response in
             let principal = try context.require(.managePrivacy)
             let user = try name(request)
-            let rows = try await store.discoveryRows(user: user).map { r in
+            // Stored as logged, or as a token while anonymization was on: both are this user's.
+            let names = try await anonymization.storedNames(of: user)
+            var stored: [DiscoveryRow] = []
+            for name in names { stored += try await store.discoveryRows(user: name) }
+            let rows = stored.map { r in
                 ExportedRow(
                     day: DayText.text(r.day),
                     app: r.app,
@@ -67,7 +72,7 @@ enum PrivacyRoutes {
             }
             var entries: [SnapshotEntry] = []
             try await forEachReport(in: store) { summary, report in
-                for usage in report.users where usage.user == user {
+                for usage in report.users where names.contains(usage.user) {
                     entries.append(SnapshotEntry(snapshot: summary.id, name: summary.name, usage: usage))
                 }
             }
@@ -86,14 +91,16 @@ enum PrivacyRoutes {
         api.delete("/privacy/user") { request, context -> Response in
             let principal = try context.require(.managePrivacy)
             let user = try name(request)
-            let deleted = try await store.deleteDiscovery(user: user)
+            let names = try await anonymization.storedNames(of: user)
+            var deleted = 0
+            for name in names { deleted += try await store.deleteDiscovery(user: name) }
             var rewritten = 0
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             try await forEachReport(in: store) { summary, report in
-                guard report.users.contains(where: { $0.user == user }) else { return }
+                guard report.users.contains(where: { names.contains($0.user) }) else { return }
                 var erased = report
-                erased.users.removeAll { $0.user == user }
+                erased.users.removeAll { names.contains($0.user) }
                 if try await store.replaceSnapshotReport(
                     id: summary.id,
                     digest: summary.digest,

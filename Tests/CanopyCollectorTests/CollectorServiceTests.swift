@@ -43,6 +43,7 @@ import Testing
 
         func service(
             tls: NIOSSLContext? = nil,
+            pseudonymizer: (@Sendable () async throws -> (@Sendable (String) -> String)?)? = nil,
             clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
         ) -> CollectorService {
             CollectorService(
@@ -54,6 +55,7 @@ import Testing
                     interval: .milliseconds(200),
                     folderSettleMilliseconds: 0
                 ),
+                pseudonymizer: pseudonymizer,
                 clock: clock,
                 logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
             )
@@ -213,7 +215,7 @@ import Testing
             createdAt: 1_800_000_000_000
         )
         let id = try #require(try await fixture.store.createDataSource(source))
-        let service = fixture.service { now.withLock { $0 } }
+        let service = fixture.service(clock: { now.withLock { $0 } })
         await service.pass()
         #expect(try await fixture.store.alerts(before: nil, limit: 10).isEmpty)
         now.withLock { $0 += 25 * 3_600_000 }

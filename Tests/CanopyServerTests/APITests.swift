@@ -436,6 +436,12 @@ import Testing
                             } else {
                                 body = #"{"name":"renamed \#(made)","category":"risky","blocks":["198.51.100.7"]}"#
                             }
+                        } else if key == "PUT /api/v1/settings/anonymization" {
+                            body = #"{"enabled":false}"#
+                        } else if key == "POST /api/v1/privacy/deanonymize" {
+                            // No key yet: a permitted role learns the token is not this tenant's.
+                            body = #"{"token":"anon-abc","justification":"route test for every role"}"#
+                            success = .notFound
                         } else if key == "POST /api/v1/discovery/custom-apps" {
                             body =
                                 #"{"id":"c\#(made)","name":"C","category":"productivity","domains":["c\#(made).example"]}"#

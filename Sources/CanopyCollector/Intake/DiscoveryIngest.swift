@@ -25,6 +25,7 @@ package enum DiscoveryIngest {
     ///   - catalog: the app catalog (custom apps included) destinations are matched against.
     ///   - matcher: a matcher built from `catalog`, when the caller has one (else one is built).
     ///   - store: where the aggregates go.
+    ///   - pseudonymize: replaces user names before they are stored (anonymization); nil keeps them.
     ///   - endingOn: for demo data: a day (days since the epoch) to move each input's traffic to, so that its last
     ///     day is that day (old sample logs would otherwise fall outside retention at once); nil keeps the logged
     ///     times.
@@ -39,6 +40,7 @@ package enum DiscoveryIngest {
         catalog: AppCatalog,
         matcher: AppMatcher? = nil,
         store: any Store,
+        pseudonymize: (@Sendable (String) -> String)? = nil,
         endingOn: Int32? = nil,
         format: ParserFactory? = nil,
         parsers: [ParserFactory] = BuiltinParsers.factories,
@@ -83,7 +85,7 @@ package enum DiscoveryIngest {
             }
             outcome.records += ingest.statistics.records
             let shift = endingOn.map { $0 - (grain.cells.keys.map(\.day).max() ?? $0) } ?? 0
-            let rows = grain.rows(catalog: catalog, shiftDays: shift)
+            let rows = grain.rows(catalog: catalog, shiftDays: shift, pseudonymize: pseudonymize)
             var start = 0
             while start < rows.count {
                 let end = min(rows.count, start + batchSize)

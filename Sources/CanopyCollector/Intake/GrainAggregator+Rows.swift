@@ -8,14 +8,19 @@ extension GrainAggregator {
     /// - Parameters:
     ///   - catalog: the catalog the aggregator's matcher was built from (its app indexes name these apps).
     ///   - shiftDays: days added to every aggregate (demo data moved to end today); 0 keeps the logged days.
+    ///   - pseudonymize: replaces each user name (anonymization); nil stores names as logged.
     /// - Returns: one row per (day, app, user, source IP) aggregate.
-    package func rows(catalog: AppCatalog, shiftDays: Int32 = 0) -> [DiscoveryRow] {
+    package func rows(
+        catalog: AppCatalog,
+        shiftDays: Int32 = 0,
+        pseudonymize: (@Sendable (String) -> String)? = nil
+    ) -> [DiscoveryRow] {
         let shiftMs = Int64(shiftDays) * 86_400_000
         return cells.map { key, counters in
             DiscoveryRow(
                 day: key.day + shiftDays,
                 app: catalog.apps[Int(key.app)].id,
-                user: key.user,
+                user: key.user.isEmpty ? "" : pseudonymize?(key.user) ?? key.user,
                 sourceIP: key.sourceIP,
                 bytesUp: counters.bytesUp,
                 bytesDown: counters.bytesDown,

@@ -75,10 +75,15 @@ package final class SourceIntake: Sendable {
 
     /// Takes what arrived since the last drain: the aggregates (the intake starts new ones) and the counters' delta.
     ///
-    /// - Parameter next: a new catalog version (custom apps changed) to match what arrives from now on; what arrived
-    ///   before is named with the catalog it was matched with.
+    /// - Parameters:
+    ///   - next: a new catalog version (custom apps changed) to match what arrives from now on; what arrived before is
+    ///     named with the catalog it was matched with.
+    ///   - pseudonymize: replaces user names in the rows (anonymization); nil keeps them.
     /// - Returns: the aggregates as store rows and the intake counters since the last drain.
-    package func drain(switchingTo next: MatchingCatalog? = nil) -> Drained {
+    package func drain(
+        switchingTo next: MatchingCatalog? = nil,
+        pseudonymize: (@Sendable (String) -> String)? = nil
+    ) -> Drained {
         let (grain, catalog, statistics, previous, last) = state.withLock { state in
             let grain = state.grain
             let catalog = state.catalog
@@ -93,6 +98,6 @@ package final class SourceIntake: Sendable {
             return (grain, catalog, state.drained, previous, state.lastReceivedAt)
         }
         let intake = DataSourceIntake(statistics: statistics, since: previous, lastReceivedAt: last)
-        return Drained(rows: grain.rows(catalog: catalog), intake: intake)
+        return Drained(rows: grain.rows(catalog: catalog, pseudonymize: pseudonymize), intake: intake)
     }
 }

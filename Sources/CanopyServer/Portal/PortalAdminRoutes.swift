@@ -10,12 +10,14 @@ struct PortalAdminRoutes {
     let store: any Store
     let renderer: PortalRenderer
     let clock: @Sendable () -> Int64
+    let anonymization: ServerAnonymization
 
     func add(to group: RouterGroup<CanopyRequestContext>) {
         group.get("/audit") { request, context in try await audit(request, context) }
         group.get("/datasources") { _, context in try await dataSources(context) }
         group.get("/settings") { request, context in try await settings(request, context) }
         group.post("/settings") { request, context in try await saveSettings(request, context) }
+        group.post("/settings/deanonymize") { request, context in try await deanonymize(request, context) }
         group.get("/admins") { request, context in try await admins(request, context) }
         group.post("/admins") { request, context in try await changeAdmins(request, context) }
     }
@@ -122,6 +124,8 @@ struct PortalAdminRoutes {
         var weights: [WeightRow]
         var canManage: Bool
         var saved: Bool
+        var anonymize: Bool
+        var canResolve: Bool
         var ipRanges: [PortalIPRangeRoutes.Row]
         var newRange: PortalIPRangeRoutes.EditPage
     }
@@ -146,6 +150,8 @@ struct PortalAdminRoutes {
             },
             canManage: context.principal?.role.allows(.manageDiscovery) == true,
             saved: request.uri.queryParameters["saved"] != nil,
+            anonymize: try await anonymization.isEnabled(),
+            canResolve: context.principal?.role.allows(.managePrivacy) == true,
             ipRanges: try await PortalIPRangeRoutes.rows(store),
             newRange: PortalIPRangeRoutes.EditPage(
                 id: nil,
@@ -198,6 +204,12 @@ struct PortalAdminRoutes {
                 scoring.groupWeights[group] = weight
             }
         }
+        try await anonymization.set(
+            enabled: form["anonymize"] == "on",
+            by: principal.name,
+            from: context.clientAddress,
+            now: clock()
+        )
         var changes: [String] = []
         for (name, key, old, new) in retained where old != new {
             try await store.setSetting(key, to: String(new))
@@ -230,6 +242,36 @@ struct PortalAdminRoutes {
             )
         }
         return Response.redirect(to: "/settings?saved=1", type: .normal)
+    }
+
+    struct ResolvedPage {
+        var token: String
+        var name: String
+    }
+
+    private func deanonymize(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
+        let principal = try context.requirePortal(.managePrivacy)
+        var request = request
+        let form = try await PortalForm.read(&request)
+        let token = (form["token"] ?? "").trimmingCharacters(in: .whitespaces)
+        do {
+            let name = try await anonymization.resolve(
+                token,
+                justification: form["justification"] ?? "",
+                by: principal.name,
+                from: context.clientAddress,
+                now: clock()
+            )
+            return try renderer.page(
+                "deanonymized",
+                title: "Resolved name",
+                section: "settings",
+                context: context,
+                ResolvedPage(token: token, name: name)
+            )
+        } catch let error as APIError {
+            throw PortalError(error.status, PortalError.sentence(error.message))
+        }
     }
 
     // MARK: Admins

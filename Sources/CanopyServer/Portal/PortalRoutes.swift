@@ -16,7 +16,8 @@ package enum PortalRoutes {
         throttle: LoginThrottle = LoginThrottle(),
         policy: SessionPolicy = SessionPolicy(),
         intake: SnapshotIntake,
-        oidc: PortalOIDC? = nil
+        oidc: PortalOIDC? = nil,
+        anonymization: ServerAnonymization
     ) {
         router.get("/static/:file") { _, context -> Response in
             guard let file = context.parameters.get("file"), let response = renderer.asset(file) else {
@@ -41,7 +42,9 @@ package enum PortalRoutes {
         PortalDiscoveryRoutes(store: store, renderer: renderer, tenant: catalog, clock: clock).add(to: signedIn)
         PortalCatalogRoutes(renderer: renderer, tenant: catalog, store: store, clock: clock).add(to: signedIn)
         PortalCustomAppRoutes(store: store, renderer: renderer, tenant: catalog, clock: clock).add(to: signedIn)
-        PortalAdminRoutes(store: store, renderer: renderer, clock: clock).add(to: signedIn)
+        PortalAdminRoutes(store: store, renderer: renderer, clock: clock, anonymization: anonymization).add(
+            to: signedIn
+        )
         PortalIPRangeRoutes(store: store, renderer: renderer, clock: clock).add(to: signedIn)
         PortalGovernanceRoutes(store: store, renderer: renderer).add(to: signedIn)
         PortalSnapshotRoutes(

@@ -10,6 +10,8 @@ import Foundation
 /// serving.
 struct SnapshotProcessor: Sendable {
     let tenant: TenantCatalog
+    /// User and device names are replaced while anonymization is on.
+    let anonymization: ServerAnonymization
     let parsers: [ParserFactory]
     let store: any Store
     let clock: @Sendable () -> Int64
@@ -69,7 +71,16 @@ struct SnapshotProcessor: Sendable {
             }
             return failed(reason, files: files.count, bytes: inputBytes, format: format)
         }
-        let builder = DiscoveryReportBuilder(catalog: catalog, settings: settings, scorer: scorer, topCount: 100)
+        let anonymizer = try await anonymization.current()
+        var pseudonymize: (@Sendable (String) -> String)?
+        if let anonymizer { pseudonymize = { anonymizer.token(for: $0) } }
+        let builder = DiscoveryReportBuilder(
+            catalog: catalog,
+            settings: settings,
+            scorer: scorer,
+            topCount: 100,
+            pseudonymize: pseudonymize
+        )
         var report = builder.build(
             result.aggregator,
             sources: result.sources,

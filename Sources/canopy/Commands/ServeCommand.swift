@@ -179,6 +179,7 @@ struct ServeCommand: AsyncParsableCommand {
             paths: [demoLogs],
             catalog: catalog,
             store: server.store,
+            pseudonymize: try await server.pseudonymizer(),
             endingOn: today
         )
         for failure in outcome.failures { Console.error("canopy: demo: \(failure)") }
