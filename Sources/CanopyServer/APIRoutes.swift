@@ -30,6 +30,7 @@ package enum APIRoutes {
         .merging(CustomAppRoutes.permissions) { first, _ in first }
         .merging(GovernanceRoutes.permissions) { first, _ in first }
         .merging(AnonymizationRoutes.permissions) { first, _ in first }
+        .merging(TagRoutes.permissions) { first, _ in first }
 
     package static func add(
         to router: Router<CanopyRequestContext>,
@@ -63,6 +64,7 @@ package enum APIRoutes {
         IPRangeRoutes.add(to: api, store: store, clock: clock)
         CustomAppRoutes.add(to: api, store: store, catalog: catalog, clock: clock)
         GovernanceRoutes.add(to: api, store: store)
+        TagRoutes.add(to: api, store: store, clock: clock)
         AnonymizationRoutes.add(to: api, anonymization: anonymization, clock: clock)
         api.get("/discovery/apps") { request, context -> Response in
             _ = try context.require(.readDiscovery)

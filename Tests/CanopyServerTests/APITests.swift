@@ -436,6 +436,9 @@ import Testing
                             } else {
                                 body = #"{"name":"renamed \#(made)","category":"risky","blocks":["198.51.100.7"]}"#
                             }
+                        } else if route.path == "/api/v1/tags/{tag}" {
+                            _ = try await server.store.addTag("t\(made)", to: "dropbox")
+                            uri = route.path.replacingOccurrences(of: "{tag}", with: "t\(made)")
                         } else if key == "PUT /api/v1/settings/anonymization" {
                             body = #"{"enabled":false}"#
                         } else if key == "POST /api/v1/privacy/deanonymize" {

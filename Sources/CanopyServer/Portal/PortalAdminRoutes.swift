@@ -18,6 +18,7 @@ struct PortalAdminRoutes {
         group.get("/settings") { request, context in try await settings(request, context) }
         group.post("/settings") { request, context in try await saveSettings(request, context) }
         group.post("/settings/deanonymize") { request, context in try await deanonymize(request, context) }
+        group.post("/settings/tags/:tag/delete") { _, context in try await deleteTag(context) }
         group.get("/admins") { request, context in try await admins(request, context) }
         group.post("/admins") { request, context in try await changeAdmins(request, context) }
     }
@@ -126,6 +127,7 @@ struct PortalAdminRoutes {
         var saved: Bool
         var anonymize: Bool
         var canResolve: Bool
+        var tags: [TagRoutes.TagUsage]
         var ipRanges: [PortalIPRangeRoutes.Row]
         var newRange: PortalIPRangeRoutes.EditPage
     }
@@ -152,6 +154,7 @@ struct PortalAdminRoutes {
             saved: request.uri.queryParameters["saved"] != nil,
             anonymize: try await anonymization.isEnabled(),
             canResolve: context.principal?.role.allows(.managePrivacy) == true,
+            tags: try await TagRoutes.usage(store),
             ipRanges: try await PortalIPRangeRoutes.rows(store),
             newRange: PortalIPRangeRoutes.EditPage(
                 id: nil,
@@ -242,6 +245,22 @@ struct PortalAdminRoutes {
             )
         }
         return Response.redirect(to: "/settings?saved=1", type: .normal)
+    }
+
+    private func deleteTag(_ context: CanopyRequestContext) async throws -> Response {
+        let principal = try context.requirePortal(.manageDiscovery)
+        do {
+            _ = try await TagRoutes.delete(
+                context.parameters.get("tag") ?? "",
+                store: store,
+                by: principal.name,
+                from: context.clientAddress,
+                now: clock()
+            )
+        } catch let error as APIError {
+            throw PortalError(error.status, PortalError.sentence(error.message))
+        }
+        return Response.redirect(to: "/settings?saved=1#tags", type: .normal)
     }
 
     struct ResolvedPage {
