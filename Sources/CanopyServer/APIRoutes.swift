@@ -13,10 +13,10 @@ package enum APIRoutes {
     /// What each API route needs, by `METHOD path` as the router names it; the route × role test holds the handlers
     /// to it.
     package static let permissions: [String: Permission] = [
-        "GET /api/v1/discovery/apps": .readDiscovery,
-        "GET /api/v1/apps/tags": .readDiscovery,
-        "PUT /api/v1/apps/{app}/tags/{tag}": .manageDiscovery,
-        "DELETE /api/v1/apps/{app}/tags/{tag}": .manageDiscovery,
+        "GET /api/v1/discovery/apps": .readApps,
+        "GET /api/v1/apps/tags": .readApps,
+        "PUT /api/v1/apps/{app}/tags/{tag}": .tagApps,
+        "DELETE /api/v1/apps/{app}/tags/{tag}": .tagApps,
         "GET /api/v1/audit": .readAudit,
         "DELETE /api/v1/discovery": .manageDiscovery,
     ].merging(DataSourceRoutes.permissions) { first, _ in first }
@@ -67,10 +67,10 @@ package enum APIRoutes {
         TagRoutes.add(to: api, store: store, clock: clock)
         AnonymizationRoutes.add(to: api, anonymization: anonymization, clock: clock)
         api.get("/discovery/apps") { request, context -> Response in
-            _ = try context.require(.readDiscovery)
+            let principal = try context.require(.readApps)
             let query = try ListQuery(request)
             let days = try DayRange(request, today: Int32(clock() / 86_400_000))
-            let all = try await store.discoveryByApp(days: days.range)
+            let all = try await store.discoveryByApp(days: days.range).filter { principal.covers($0.app) }
             let (page, next) = try query.slice(all)
             let items = page.map(DiscoveredApp.init)
             return try query.respond(items, next: next, csvHeader: DiscoveredApp.csvHeader) { $0.csvRow }
@@ -90,9 +90,9 @@ package enum APIRoutes {
             )
         }
         api.get("/apps/tags") { request, context -> Response in
-            _ = try context.require(.readDiscovery)
+            let principal = try context.require(.readApps)
             let query = try ListQuery(request)
-            let all = try await store.appTags().sorted { $0.key < $1.key }
+            let all = try await store.appTags().filter { principal.covers($0.key) }.sorted { $0.key < $1.key }
             let (page, next) = try query.slice(all)
             let items = page.map { AppTags(app: $0.key, tags: $0.value.sorted()) }
             return try query.respond(items, next: next, csvHeader: ["app", "tags"]) {
@@ -100,8 +100,9 @@ package enum APIRoutes {
             }
         }
         api.put("/apps/:app/tags/:tag") { _, context -> Response in
-            let principal = try context.require(.manageDiscovery)
+            let principal = try context.require(.tagApps)
             let (app, tag) = try TagPath.parse(context)
+            try principal.requireScope(app)
             let changed = try await AppTagging.add(
                 tag,
                 to: app,
@@ -113,8 +114,9 @@ package enum APIRoutes {
             return try TagChange(app: app, tag: tag, changed: changed).response()
         }
         api.delete("/apps/:app/tags/:tag") { _, context -> Response in
-            let principal = try context.require(.manageDiscovery)
+            let principal = try context.require(.tagApps)
             let (app, tag) = try TagPath.parse(context)
+            try principal.requireScope(app)
             let removed = try await AppTagging.remove(
                 tag,
                 from: app,

@@ -26,7 +26,10 @@ enum AccessRoutes {
             let query = try ListQuery(request)
             let all = try await store.admins()
             let (page, next) = try query.slice(all)
-            let items = page.map(AdminItem.init)
+            var items: [AdminItem] = []
+            for account in page {
+                items.append(AdminItem(account, apps: try await store.adminApps(named: account.name)))
+            }
             return try query.respond(items, next: next, csvHeader: AdminItem.csvHeader) { $0.csvRow }
         }
         api.post("/admins") { request, context -> Response in
@@ -35,18 +38,22 @@ enum AccessRoutes {
             do {
                 draft = try await request.decode(as: AdminDraft.self, context: context)
             } catch {
-                throw APIError.badRequest("the body must be {\"name\": …, \"role\": …}")
+                throw APIError.badRequest("the body must be {\"name\": …, \"role\": …, \"apps\": [… for app-admin]}")
             }
             let created = try await AdminChanges.create(
                 name: draft.name,
                 role: draft.role,
+                apps: draft.apps ?? [],
                 in: store,
                 by: principal.name,
                 from: context.clientAddress,
                 now: clock()
             )
             return try Response.json(
-                CreatedAdmin(admin: AdminItem(created.admin), oneTimePassword: created.password),
+                CreatedAdmin(
+                    admin: AdminItem(created.admin, apps: try await store.adminApps(named: created.admin.name)),
+                    oneTimePassword: created.password
+                ),
                 status: .created
             )
         }
@@ -56,17 +63,18 @@ enum AccessRoutes {
             do {
                 change = try await request.decode(as: RoleChange.self, context: context)
             } catch {
-                throw APIError.badRequest("the body must be {\"role\": …}")
+                throw APIError.badRequest("the body must be {\"role\": …, \"apps\": [… for app-admin]}")
             }
             let account = try await AdminChanges.changeRole(
                 of: context.parameters.get("name") ?? "",
                 to: change.role,
+                apps: change.apps ?? [],
                 in: store,
                 by: principal.name,
                 from: context.clientAddress,
                 now: clock()
             )
-            return try Response.json(AdminItem(account))
+            return try Response.json(AdminItem(account, apps: try await store.adminApps(named: account.name)))
         }
         api.delete("/admins/:name") { _, context -> Response in
             let principal = try context.require(.manageAdmins)
@@ -99,6 +107,9 @@ enum AccessRoutes {
             guard !name.isEmpty, name.count <= 100 else { throw APIError.badRequest("name must be 1–100 characters") }
             guard let role = Role(rawValue: draft.role) else {
                 throw APIError.badRequest("role is one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard role != .appAdmin else {
+                throw APIError.badRequest("tokens cannot be app-admin: app admins sign in to the portal")
             }
             let days = draft.days ?? 90
             guard (1...3_650).contains(days) else { throw APIError.badRequest("days must be from 1 to 3650") }
@@ -161,11 +172,14 @@ struct TokenDraft: Decodable {
 struct AdminDraft: Decodable {
     var name: String
     var role: String
+    /// An app admin's apps.
+    var apps: [String]?
 }
 
 /// `PUT /api/v1/admins/{name}`.
 struct RoleChange: Decodable {
     var role: String
+    var apps: [String]?
 }
 
 /// A created admin and the one-time password it signs in with first (shown once; it must be changed then).
@@ -179,13 +193,16 @@ struct AdminItem: Encodable {
     var role: String
     var mustChangePassword: Bool
     var createdAt: Int64
+    /// An app admin's apps (empty for other roles).
+    var apps: [String]
 
-    init(_ a: AdminAccount) {
+    init(_ a: AdminAccount, apps: [String]) {
         (name, role, mustChangePassword, createdAt) = (a.name, a.role, a.mustChangePassword, a.createdAt)
+        self.apps = apps
     }
 
-    static let csvHeader = ["name", "role", "mustChangePassword", "createdAt"]
-    var csvRow: [String] { [name, role, String(mustChangePassword), String(createdAt)] }
+    static let csvHeader = ["name", "role", "mustChangePassword", "createdAt", "apps"]
+    var csvRow: [String] { [name, role, String(mustChangePassword), String(createdAt), apps.joined(separator: " ")] }
 }
 
 /// An API token without its hash, as the API and `canopy token list` show it.

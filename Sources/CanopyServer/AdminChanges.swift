@@ -10,6 +10,7 @@ enum AdminChanges {
     static func create(
         name rawName: String,
         role roleName: String,
+        apps: [String] = [],
         in store: any Store,
         by actor: String,
         from address: String?,
@@ -20,6 +21,7 @@ enum AdminChanges {
             throw APIError.badRequest("names are 1–64 letters, digits, '.', '_', '-' or '@'")
         }
         let role = try role(roleName)
+        let scope = try scope(apps, for: role)
         let password = FirstAdmin.generatePassword()
         let account = AdminAccount(
             name: name,
@@ -31,15 +33,18 @@ enum AdminChanges {
         guard try await store.createAdmin(account) else {
             throw APIError(.conflict, "conflict", "an admin named \(name) exists")
         }
-        try await audit(store, actor, address, now, "admin.create", name, "role \(role.rawValue)")
+        if !scope.isEmpty { try await store.setAdminApps(scope, for: name) }
+        let detail = "role \(role.rawValue)" + (scope.isEmpty ? "" : ", apps \(scope.joined(separator: ", "))")
+        try await audit(store, actor, address, now, "admin.create", name, detail)
         return (account, password)
     }
 
-    /// Changes an admin's role and ends their sessions (their next request signs in again with the new role).
-    /// Returns nil when the role was already that one.
+    /// Changes an admin's role (and an app admin's apps) and ends their sessions (their next request signs in again
+    /// with the new role). Nothing changes when role and apps are already those.
     static func changeRole(
         of name: String,
         to roleName: String,
+        apps: [String] = [],
         in store: any Store,
         by actor: String,
         from address: String?,
@@ -47,15 +52,19 @@ enum AdminChanges {
     ) async throws -> AdminAccount {
         guard name != actor else { throw APIError.badRequest("you cannot change your own role") }
         let role = try role(roleName)
+        let scope = try scope(apps, for: role)
         guard var account = try await store.admin(named: name) else {
             throw APIError(.notFound, "not-found", "there is no admin \(name)")
         }
         let old = account.role
-        guard old != role.rawValue else { return account }
+        let oldScope = try await store.adminApps(named: name)
+        guard old != role.rawValue || oldScope != scope else { return account }
         account.role = role.rawValue
         try await store.updateAdmin(account)
+        try await store.setAdminApps(scope, for: name)
         try await store.deleteSessions(admin: name)
-        try await audit(store, actor, address, now, "admin.role", name, "\(old) → \(role.rawValue)")
+        let detail = "\(old) → \(role.rawValue)" + (scope.isEmpty ? "" : ", apps \(scope.joined(separator: ", "))")
+        try await audit(store, actor, address, now, "admin.role", name, detail)
         return account
     }
 
@@ -71,6 +80,7 @@ enum AdminChanges {
             throw APIError(.notFound, "not-found", "there is no admin \(name)")
         }
         try await store.deleteSessions(admin: name)
+        try await store.setAdminApps([], for: name)
         try await audit(store, actor, address, now, "admin.delete", name, "deleted")
     }
 
@@ -79,6 +89,19 @@ enum AdminChanges {
             && name.unicodeScalars.allSatisfy {
                 CharacterSet.alphanumerics.contains($0) && $0.isASCII || ".-_@".unicodeScalars.contains($0)
             }
+    }
+
+    /// An app admin's apps: 1 to 100 app ids (sorted, duplicates dropped); every other role has none.
+    static func scope(_ apps: [String], for role: Role) throws -> [String] {
+        let ids = Array(Set(apps.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })).sorted()
+        guard role == .appAdmin else {
+            guard ids.isEmpty else { throw APIError.badRequest("only app admins have apps") }
+            return []
+        }
+        guard (1...100).contains(ids.count), ids.allSatisfy({ TagPath.isSlug($0, max: 100) }) else {
+            throw APIError.badRequest("an app admin needs 1 to 100 app ids (lowercase letters, digits and -)")
+        }
+        return ids
     }
 
     private static func role(_ name: String) throws -> Role {

@@ -7,6 +7,16 @@ package struct Principal: Sendable, Hashable {
     package var role: Role
     /// The API token behind the request; nil for a portal session.
     package var tokenID: Int64?
+    /// The apps an app admin may see and tag; nil for every other role (every app).
+    package var apps: Set<String>? = nil
+
+    /// Whether this principal may see and act on `app`.
+    package func covers(_ app: String) -> Bool { apps?.contains(app) ?? true }
+
+    /// Throws `403` when `app` is outside an app admin's apps.
+    func requireScope(_ app: String) throws(APIError) {
+        guard covers(app) else { throw APIError(.forbidden, "forbidden", "\(app) is not one of your apps") }
+    }
 }
 
 /// The request context of Canopy's routes: Hummingbird's core context plus the authenticated principal.

@@ -12,8 +12,8 @@ enum DiscoveryReadRoutes {
         "GET /api/v1/discovery/users": .readDiscovery,
         "GET /api/v1/discovery/ips": .readDiscovery,
         "GET /api/v1/discovery/blocklist": .readDiscovery,
-        "GET /api/v1/catalog/apps": .readDiscovery,
-        "GET /api/v1/catalog/apps/{app}": .readDiscovery,
+        "GET /api/v1/catalog/apps": .readApps,
+        "GET /api/v1/catalog/apps/{app}": .readApps,
     ]
 
     static func add(
@@ -43,7 +43,7 @@ enum DiscoveryReadRoutes {
             throw APIError.badRequest("format must be one of \(Blocklist.formats)")
         }
         api.get("/catalog/apps") { request, context -> Response in
-            _ = try context.require(.readDiscovery)
+            _ = try context.require(.readApps)
             let query = try ListQuery(request)
             let q = String(request.uri.queryParameters["q"] ?? "").trimmingCharacters(in: .whitespaces)
             let category = request.uri.queryParameters["category"].map(String.init)
@@ -67,7 +67,7 @@ enum DiscoveryReadRoutes {
             return try query.respond(items, next: next, csvHeader: CatalogItem.csvHeader) { $0.csvRow }
         }
         api.get("/catalog/apps/:app") { _, context -> Response in
-            _ = try context.require(.readDiscovery)
+            _ = try context.require(.readApps)
             let catalog = try await tenant.portal(store)
             guard let id = context.parameters.get("app"), let app = catalog.catalog.app(id: id) else {
                 throw APIError(.notFound, "not-found", "there is no such app in the catalog")

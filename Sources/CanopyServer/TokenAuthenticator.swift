@@ -53,7 +53,13 @@ package struct TokenAuthenticator: RouterMiddleware {
             throw error
         }
         var context = context
-        context.principal = Principal(name: token.name, role: role, tokenID: token.id)
+        // Tokens carry no app scope: an app-admin token (tokens are refused that role) would see no app.
+        context.principal = Principal(
+            name: token.name,
+            role: role,
+            tokenID: token.id,
+            apps: role == .appAdmin ? [] : nil
+        )
         return try await next(request, context)
     }
 }

@@ -37,7 +37,8 @@ package struct Migration: Sendable, Hashable {
 /// - `custom_apps(id, name, vendor, category, domains, ip_ranges, score, note, created_by, created_at, updated_by,
 ///   updated_at)` (v9): the tenant's own apps (``CustomAppRecord``);
 /// - `governance_log(id, time, kind, action, target, detail, status, initiated_by, error)` (v10): governance actions
-///   (``GovernanceEntry``).
+///   (``GovernanceEntry``);
+/// - `admin_app_scopes(admin, app)` (v11): the apps each app-scoped admin manages.
 package enum Schema {
     /// SQLite (through GRDB's migrator).
     package static let sqlite: [Migration] = [
@@ -116,6 +117,7 @@ package enum Schema {
         sqliteIPRanges,
         sqliteCustomApps,
         sqliteGovernance,
+        sqliteAdminScopes,
     ]
 
     /// PostgreSQL.
@@ -194,5 +196,6 @@ package enum Schema {
         postgresIPRanges,
         postgresCustomApps,
         postgresGovernance,
+        postgresAdminScopes,
     ]
 }

@@ -230,6 +230,14 @@ package protocol Store: Sendable {
     /// Whether an app was deleted.
     func deleteCustomApp(id: String) async throws -> Bool
 
+    // MARK: App-scoped admins
+
+    /// The apps an app-scoped admin manages, by id.
+    func adminApps(named admin: String) async throws -> [String]
+
+    /// Replaces the apps `admin` manages (an empty list removes the scope).
+    func setAdminApps(_ apps: [String], for admin: String) async throws
+
     // MARK: Governance log
 
     /// Records a governance action; returns its id.

@@ -125,9 +125,14 @@ import Testing
                 for role in Role.allCases {
                     for path in ["/api/v1/discovery/apps", "/api/v1/audit"] {
                         let response = try await get(client, path, token: tokens[role])
-                        #expect(response.status == .ok, "\(role) \(path)")
+                        // An app admin has no audit log, and sees only its apps (a token has none).
+                        let expected: HTTPResponse.Status =
+                            role == .appAdmin && path == "/api/v1/audit" ? .forbidden : .ok
+                        #expect(response.status == expected, "\(role) \(path)")
                     }
                 }
+                let scoped = try json(try await get(client, "/api/v1/discovery/apps", token: tokens[.appAdmin]))
+                #expect((scoped["items"] as? [Any])?.isEmpty == true)
             }
         }
     }
@@ -482,7 +487,10 @@ import Testing
                             uri = path.replacingOccurrences(of: "{id}", with: "\(id)")
                         }
                         let status = try await send(client, route.method, uri, token: tokens[role], json: body).status
-                        if role.allows(permission) {
+                        if role.allows(permission), role == .appAdmin, route.path.hasPrefix("/api/v1/apps/{app}") {
+                            // Allowed for its own apps only: "box" is not one (a token has no apps).
+                            #expect(status == .forbidden, "\(key) as \(role.rawValue)")
+                        } else if role.allows(permission) {
                             #expect(status == success, "\(key) as \(role.rawValue)")
                         } else {
                             #expect(status == .forbidden, "\(key) as \(role.rawValue)")

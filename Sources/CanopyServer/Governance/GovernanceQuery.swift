@@ -39,6 +39,31 @@ enum GovernanceQuery {
     }
 }
 
+extension GovernanceQuery {
+    /// The entries `principal` may see: all of them, or for an app admin those about its apps (read in batches
+    /// until `limit` are found or the log ends).
+    static func entries(
+        _ store: any Store,
+        _ filter: GovernanceFilter,
+        before: Int64?,
+        limit: Int,
+        for principal: Principal
+    ) async throws -> [StoredGovernanceEntry] {
+        guard principal.apps != nil else {
+            return try await store.governanceEntries(filter, before: before, limit: limit)
+        }
+        var out: [StoredGovernanceEntry] = []
+        var cursor = before
+        while out.count < limit {
+            let batch = try await store.governanceEntries(filter, before: cursor, limit: 500)
+            out += batch.filter { $0.entry.kind == "app" && principal.covers($0.entry.target) }
+            guard batch.count == 500, let last = batch.last else { break }
+            cursor = last.id
+        }
+        return Array(out.prefix(limit))
+    }
+}
+
 /// One governance entry as the API answers it.
 struct GovernanceItem: Encodable {
     var id: Int64

@@ -9,10 +9,16 @@ enum GovernanceRoutes {
 
     static func add(to api: RouterGroup<CanopyRequestContext>, store: any Store) {
         api.get("/governance") { request, context -> Response in
-            _ = try context.require(.readGovernance)
+            let principal = try context.require(.readGovernance)
             let query = try ListQuery(request)
             let filter = try GovernanceQuery.filter(request)
-            let page = try await store.governanceEntries(filter, before: try query.beforeID(), limit: query.limit + 1)
+            let page = try await GovernanceQuery.entries(
+                store,
+                filter,
+                before: try query.beforeID(),
+                limit: query.limit + 1,
+                for: principal
+            )
             let items = page.prefix(query.limit).map(GovernanceItem.init)
             let next = page.count > query.limit ? items.last.map { ListQuery.cursor(beforeID: $0.id) } : nil
             return try query.respond(Array(items), next: next, csvHeader: GovernanceItem.csvHeader) { $0.csvRow }

@@ -299,6 +299,7 @@ struct PortalAdminRoutes {
         var name: String
         var role: String
         var roleTitle: String
+        var apps: String
         var mustChange: Bool
         var created: String
         var isSelf: Bool
@@ -319,17 +320,22 @@ struct PortalAdminRoutes {
         created: (String, String)? = nil
     ) async throws -> Response {
         let principal = try context.requirePortal(.manageAdmins)
-        let rows = try await store.admins().map { admin in
-            AdminRow(
-                name: admin.name,
-                role: admin.role,
-                roleTitle: Role(rawValue: admin.role)?.title ?? admin.role,
-                mustChange: admin.mustChangePassword,
-                created: TimeText.text(admin.createdAt),
-                isSelf: admin.name == principal.name,
-                roles: Role.allCases.map {
-                    .init(value: $0.rawValue, title: $0.title, selected: $0.rawValue == admin.role)
-                }
+        var rows: [AdminRow] = []
+        for admin in try await store.admins() {
+            let apps = try await store.adminApps(named: admin.name)
+            rows.append(
+                AdminRow(
+                    name: admin.name,
+                    role: admin.role,
+                    roleTitle: Role(rawValue: admin.role)?.title ?? admin.role,
+                    apps: apps.joined(separator: ", "),
+                    mustChange: admin.mustChangePassword,
+                    created: TimeText.text(admin.createdAt),
+                    isSelf: admin.name == principal.name,
+                    roles: Role.allCases.map {
+                        .init(value: $0.rawValue, title: $0.title, selected: $0.rawValue == admin.role)
+                    }
+                )
             )
         }
         let page = AdminsPage(
@@ -340,6 +346,11 @@ struct PortalAdminRoutes {
             notice: request.uri.queryParameters["done"].map { String($0) }
         )
         return try renderer.page("admins", title: "Admins", section: "admins", context: context, page)
+    }
+
+    /// App ids as typed: separated by commas, spaces or new lines.
+    static func apps(_ text: String?) -> [String] {
+        (text ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0.isNewline }).map(String.init)
     }
 
     private func changeAdmins(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
@@ -354,6 +365,7 @@ struct PortalAdminRoutes {
                 let created = try await AdminChanges.create(
                     name: name,
                     role: form["role"] ?? "",
+                    apps: Self.apps(form["apps"]),
                     in: store,
                     by: actor,
                     from: address,
@@ -366,6 +378,7 @@ struct PortalAdminRoutes {
                 let account = try await AdminChanges.changeRole(
                     of: name,
                     to: form["role"] ?? "",
+                    apps: Self.apps(form["apps"]),
                     in: store,
                     by: actor,
                     from: address,

@@ -49,6 +49,8 @@ struct PortalDiscoveryRoutes {
     }
 
     private func dashboard(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
+        // An app admin has no organization-wide dashboard: its apps are its start page.
+        if context.principal?.role == .appAdmin { return Response.redirect(to: "/discovery/apps", type: .normal) }
         try context.requirePortal(.readDiscovery)
         let catalog = try await tenant.portal(store)
         let range = RangeChoice(request, today: today)
@@ -150,6 +152,7 @@ struct PortalDiscoveryRoutes {
         var count: Int
         var shown: Int
         var canManage: Bool
+        var canDownload: Bool
         var formats: [Option]
         var notice: String?
     }
@@ -161,7 +164,7 @@ struct PortalDiscoveryRoutes {
     }
 
     private func apps(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
-        try context.requirePortal(.readDiscovery)
+        let principal = try context.requirePortal(.readApps)
         let catalog = try await tenant.portal(store)
         let range = RangeChoice(request, today: today)
         let q = request.uri.queryParameters
@@ -174,7 +177,7 @@ struct PortalDiscoveryRoutes {
         let scorer = try await catalog.scorer(store: store, now: clock())
         var rows: [AppRow] = []
         var categoryIDs = Set<String>()
-        for app in usage {
+        for app in usage where principal.covers(app.app) {
             let entry = catalog.catalog.app(id: app.app)
             categoryIDs.insert(entry?.category ?? "")
             let explanation = scorer.explain(appID: app.app)
@@ -217,7 +220,8 @@ struct PortalDiscoveryRoutes {
             rows: Array(rows.prefix(500)),
             count: rows.count,
             shown: min(rows.count, 500),
-            canManage: context.principal?.role.allows(.manageDiscovery) == true,
+            canManage: principal.role.allows(.tagApps),
+            canDownload: principal.role.allows(.readDiscovery),
             formats: BuiltinBlocklists.all.map {
                 Option(value: $0.descriptor.id, title: $0.descriptor.product, selected: $0.descriptor.id == "squid")
             },
@@ -227,10 +231,13 @@ struct PortalDiscoveryRoutes {
     }
 
     private func bulkTag(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
-        let principal = try context.requirePortal(.manageDiscovery)
+        let principal = try context.requirePortal(.tagApps)
         var request = request
         let form = try await PortalForm.read(&request)
         let apps = form.all("app").filter { TagPath.isSlug($0, max: 100) }
+        if let outside = apps.first(where: { !principal.covers($0) }) {
+            throw PortalError(.forbidden, "\(outside) is not one of your apps.")
+        }
         let action = form["action"] ?? ""
         let custom = (form["tag"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         var changed = 0
@@ -345,9 +352,10 @@ struct PortalDiscoveryRoutes {
     }
 
     private func app(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
-        try context.requirePortal(.readDiscovery)
+        let principal = try context.requirePortal(.readApps)
         let catalog = try await tenant.portal(store)
         let id = context.parameters.get("app") ?? ""
+        guard principal.covers(id) else { throw PortalError(.forbidden, "This app is not one of your apps.") }
         guard TagPath.isSlug(id, max: 100) else { throw PortalError(.notFound, "There is no such app.") }
         let entry = catalog.catalog.app(id: id)
         let range = RangeChoice(request, today: today)
@@ -402,7 +410,7 @@ struct PortalDiscoveryRoutes {
             ),
             users: users.map(EntityRow.init),
             ips: ips.map(EntityRow.init),
-            canManage: context.principal?.role.allows(.manageDiscovery) == true,
+            canManage: principal.role.allows(.tagApps),
             back: "/discovery/apps/\(id)"
         )
         return try renderer.page("app", title: page.name, section: "apps", context: context, page)

@@ -31,7 +31,7 @@ struct PortalGovernanceRoutes {
     }
 
     private func list(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
-        try context.requirePortal(.readGovernance)
+        let principal = try context.requirePortal(.readGovernance)
         let filter: GovernanceFilter
         do {
             filter = try GovernanceQuery.filter(request)
@@ -39,7 +39,7 @@ struct PortalGovernanceRoutes {
             throw PortalError(.badRequest, PortalError.sentence(error.message))
         }
         let before = request.uri.queryParameters["before"].flatMap { Int64(String($0)) }
-        let entries = try await store.governanceEntries(filter, before: before, limit: 101)
+        let entries = try await GovernanceQuery.entries(store, filter, before: before, limit: 101, for: principal)
         var next: String?
         if entries.count > 100, let last = entries.prefix(100).last {
             var parts = URLComponents()

@@ -12,10 +12,10 @@ package struct PortalRenderer: Sendable {
     /// The sections of the navigation, in order.
     static let navigation: [(id: String, title: String, path: String, permission: Permission)] = [
         ("dashboard", "Dashboard", "/", .readDiscovery),
-        ("apps", "Discovered apps", "/discovery/apps", .readDiscovery),
+        ("apps", "Discovered apps", "/discovery/apps", .readApps),
         ("users", "Users", "/discovery/users", .readDiscovery),
         ("ips", "IP addresses", "/discovery/ips", .readDiscovery),
-        ("catalog", "App catalog", "/catalog", .readDiscovery),
+        ("catalog", "App catalog", "/catalog", .readApps),
         ("snapshots", "Snapshot reports", "/discovery/snapshots", .readDiscovery),
         ("datasources", "Data sources", "/datasources", .readDiscovery),
         ("settings", "Settings", "/settings", .readDiscovery),
@@ -125,6 +125,7 @@ extension Role {
         case .securityOperator: "Security operator"
         case .securityReader: "Security reader"
         case .complianceAdmin: "Compliance admin"
+        case .appAdmin: "App admin"
         }
     }
 }

@@ -83,7 +83,7 @@ struct PortalCatalogRoutes {
 
     func add(to group: RouterGroup<CanopyRequestContext>) {
         group.get("/catalog") { request, context -> Response in
-            try context.requirePortal(.readDiscovery)
+            try context.requirePortal(.readApps)
             let catalog = try await tenant.portal(store)
             let q = String(request.uri.queryParameters["q"] ?? "").trimmingCharacters(in: .whitespaces)
             let scorer = try await catalog.scorer(store: store, now: clock())

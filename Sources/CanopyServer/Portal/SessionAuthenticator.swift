@@ -27,7 +27,12 @@ struct SessionAuthenticator: RouterMiddleware {
         else { return try Self.signInFirst(request) }
         var request = request
         var context = context
-        context.principal = Principal(name: admin.name, role: role, tokenID: nil)
+        context.principal = Principal(
+            name: admin.name,
+            role: role,
+            tokenID: nil,
+            apps: role == .appAdmin ? Set(try await store.adminApps(named: admin.name)) : nil
+        )
         context.session = (session.idHash, session.csrfToken)
         if request.method != .get && request.method != .head {
             try await Self.checkCSRF(&request, expected: session.csrfToken)

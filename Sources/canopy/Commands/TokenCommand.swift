@@ -46,6 +46,9 @@ struct TokenCommand: AsyncParsableCommand {
             guard Role(rawValue: role) != nil else {
                 throw ValidationError("--role takes one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
+            guard role != Role.appAdmin.rawValue else {
+                throw ValidationError("tokens cannot be app-admin: app admins sign in to the portal")
+            }
             guard (1...3_650).contains(days) else { throw ValidationError("--days must be between 1 and 3650") }
             guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else {
                 throw ValidationError("--name must be 1–100 characters")
