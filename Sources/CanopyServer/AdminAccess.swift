@@ -26,6 +26,38 @@ enum AdminAccess {
         }
     }
 
+    /// Checks and stores new ranges (at most 500; never ones that exclude the admin making the change), audited.
+    static func set(
+        _ entries: [String],
+        in store: any Store,
+        by actor: String,
+        from address: String?,
+        now: Int64
+    ) async throws -> [IPRange] {
+        let ranges = try parse(entries)
+        guard ranges.count <= 500 else { throw APIError.badRequest("at most 500 ranges") }
+        guard allows(address, ranges) else {
+            throw APIError(
+                .conflict,
+                "conflict",
+                "these ranges do not include your address (\(address ?? "unknown")): you would lock yourself out"
+            )
+        }
+        let text = ranges.map(\.description).joined(separator: "\n")
+        try await store.setSetting(key, to: text.isEmpty ? nil : text)
+        try await store.appendAudit(
+            AuditEntry(
+                time: now,
+                actor: actor,
+                action: "settings.admin_access",
+                target: "admin access",
+                detail: ranges.isEmpty ? "from anywhere" : ranges.map(\.description).joined(separator: ", "),
+                sourceIP: address
+            )
+        )
+        return ranges
+    }
+
     static func allows(_ address: String?, _ ranges: [IPRange]) -> Bool {
         guard !ranges.isEmpty else { return true }
         guard let address, let ip = IPAddress(address) else { return false }
@@ -91,27 +123,12 @@ enum AdminAccessRoutes {
             } catch {
                 throw APIError.badRequest(#"the body must be {"ranges": ["10.0.0.0/8", …]}"#)
             }
-            let ranges = try AdminAccess.parse(body.ranges)
-            guard ranges.count <= 500 else { throw APIError.badRequest("at most 500 ranges") }
-            // Never lock out the admin making the change.
-            guard AdminAccess.allows(context.clientAddress, ranges) else {
-                throw APIError(
-                    .conflict,
-                    "conflict",
-                    "these ranges do not include your address (\(context.clientAddress ?? "unknown")): you would lock yourself out"
-                )
-            }
-            let text = ranges.map(\.description).joined(separator: "\n")
-            try await store.setSetting(AdminAccess.key, to: text.isEmpty ? nil : text)
-            try await store.appendAudit(
-                AuditEntry(
-                    time: clock(),
-                    actor: principal.name,
-                    action: "settings.admin_access",
-                    target: "admin access",
-                    detail: ranges.isEmpty ? "from anywhere" : ranges.map(\.description).joined(separator: ", "),
-                    sourceIP: context.clientAddress
-                )
+            let ranges = try await AdminAccess.set(
+                body.ranges,
+                in: store,
+                by: principal.name,
+                from: context.clientAddress,
+                now: clock()
             )
             return try Response.json(Body(ranges: ranges.map(\.description)))
         }

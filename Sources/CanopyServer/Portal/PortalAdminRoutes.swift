@@ -1,3 +1,4 @@
+import CanopyCore
 import CanopyCollector
 import CanopyDiscovery
 import CanopyStore
@@ -21,6 +22,7 @@ struct PortalAdminRoutes {
         group.post("/settings/tags/:tag/delete") { _, context in try await deleteTag(context) }
         group.get("/admins") { request, context in try await admins(request, context) }
         group.post("/admins") { request, context in try await changeAdmins(request, context) }
+        group.post("/admins/access") { request, context in try await saveAccess(request, context) }
     }
 
     // MARK: Audit log
@@ -312,6 +314,9 @@ struct PortalAdminRoutes {
         var created: String?
         var createdPassword: String?
         var notice: String?
+        /// The admin access ranges, one a line (empty: from anywhere).
+        var accessRanges: String
+        var clientAddress: String
     }
 
     private func admins(
@@ -343,9 +348,29 @@ struct PortalAdminRoutes {
             roles: Role.allCases.map { .init(value: $0.rawValue, title: $0.title, selected: $0 == .securityReader) },
             created: created?.0,
             createdPassword: created?.1,
-            notice: request.uri.queryParameters["done"].map { String($0) }
+            notice: request.uri.queryParameters["done"].map { String($0) },
+            accessRanges: try await AdminAccess.ranges(in: store).map(\.description).joined(separator: "\n"),
+            clientAddress: context.clientAddress ?? "unknown"
         )
         return try renderer.page("admins", title: "Admins", section: "admins", context: context, page)
+    }
+
+    private func saveAccess(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
+        let principal = try context.requirePortal(.manageAdmins)
+        var request = request
+        let form = try await PortalForm.read(&request)
+        do {
+            _ = try await AdminAccess.set(
+                Self.apps(form["ranges"]),
+                in: store,
+                by: principal.name,
+                from: context.clientAddress,
+                now: clock()
+            )
+        } catch let error as APIError {
+            throw PortalError(error.status, PortalError.sentence(error.message))
+        }
+        return Response.redirect(to: "/admins?done=admin+access+saved", type: .normal)
     }
 
     /// App ids as typed: separated by commas, spaces or new lines.
