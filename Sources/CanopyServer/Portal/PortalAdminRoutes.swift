@@ -1,5 +1,5 @@
-import CanopyCore
 import CanopyCollector
+import CanopyCore
 import CanopyDiscovery
 import CanopyStore
 import Foundation
