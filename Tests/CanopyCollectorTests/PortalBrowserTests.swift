@@ -164,7 +164,8 @@ import Testing
             ("08-catalog", "/catalog?q=drop", "App catalog"),
             ("09-snapshots", "/discovery/snapshots", "Snapshot reports"),
             ("10-datasources", "/datasources", "Data sources"), ("11-settings", "/settings", "Settings"),
-            ("12-admins", "/admins", "Admins"), ("13-audit", "/audit", "Audit log"),
+            ("12-admins", "/admins", "Admins"), ("14-governance", "/governance", "Governance log"),
+            ("15-custom-apps", "/catalog/custom", "Custom apps"), ("13-audit", "/audit", "Audit log"),
         ] {
             try await web.open(site + path)
             try await web.wait(title) { try await web.title().hasPrefix(title) }

@@ -40,7 +40,7 @@ import Testing
                     ]
                 )
                 #expect(items.first?["initiatedBy"] as? String == "security-reader")
-                #expect((items.first?["detail"] as? String)?.hasPrefix("1 unsanctioned apps, ") == true)
+                #expect((items.first?["detail"] as? String)?.hasPrefix("1 unsanctioned app, ") == true)
                 #expect(items[4]["detail"] as? String == "tagged sanctioned, was unsanctioned")
                 #expect(items.allSatisfy { $0["status"] as? String == "succeeded" && $0["kind"] as? String == "app" })
 
