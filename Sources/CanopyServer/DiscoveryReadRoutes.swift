@@ -146,7 +146,8 @@ enum Blocklist {
                 kind: "app",
                 action: "blocklist.generate",
                 target: format,
-                detail: "\(entries.count) unsanctioned app\(entries.count == 1 ? "" : "s"), \(domains) domains and hosts",
+                detail:
+                    "\(entries.count) unsanctioned app\(entries.count == 1 ? "" : "s"), \(domains) domains and hosts",
                 initiatedBy: actor
             )
         )
