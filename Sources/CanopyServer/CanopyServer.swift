@@ -1,4 +1,5 @@
 package import CanopyCollector
+package import CanopyCore
 package import CanopyDiscovery
 package import CanopyStore
 import Crypto
@@ -30,6 +31,8 @@ package struct CanopyServer: Sendable {
         package var uploadLimits: UploadLimits
         /// Admin sign-in through the organization's identity provider, besides passwords.
         package var oidc: OIDCConfiguration?
+        /// Reverse proxies whose `X-Forwarded-For` names the client (``ForwardedClientAddress``); none by default.
+        package var trustedProxies: [IPRange]
 
         package init(
             dataDirectory: String = "canopy-data",
@@ -42,7 +45,8 @@ package struct CanopyServer: Sendable {
             databaseURL: String? = nil,
             https: Bool = false,
             uploadLimits: UploadLimits = UploadLimits(),
-            oidc: OIDCConfiguration? = nil
+            oidc: OIDCConfiguration? = nil,
+            trustedProxies: [IPRange] = []
         ) {
             self.dataDirectory = dataDirectory
             self.host = host
@@ -55,6 +59,7 @@ package struct CanopyServer: Sendable {
             self.https = https
             self.uploadLimits = uploadLimits
             self.oidc = oidc
+            self.trustedProxies = trustedProxies
         }
     }
 
@@ -156,6 +161,9 @@ package struct CanopyServer: Sendable {
         limiter: RateLimiter = RateLimiter()
     ) -> Router<CanopyRequestContext> {
         let router = Router(context: CanopyRequestContext.self)
+        if !options.trustedProxies.isEmpty {
+            router.add(middleware: ForwardedClientAddress(trusted: options.trustedProxies))
+        }
         router.add(middleware: SecurityHeaders())
         router.add(middleware: MetricsRecorder(metrics))
         router.add(middleware: AdminAccessRestriction(store: store))

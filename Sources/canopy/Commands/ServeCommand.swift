@@ -1,5 +1,6 @@
 import ArgumentParser
 import CanopyCollector
+import CanopyCore
 import CanopyDiscovery
 import CanopyServer
 import CanopyStore
@@ -61,6 +62,14 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var database: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "A reverse proxy (address or CIDR) whose X-Forwarded-For names the client; repeat for several.",
+            discussion: "Without one, X-Forwarded-For is ignored and the socket's peer is the client."
+        )
+    )
+    var trustedProxy: [String] = []
+
     @Option(help: "OpenID Connect sign-in for admins: the identity provider's issuer URL (https).")
     var oidcIssuer: String?
 
@@ -87,6 +96,9 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        for proxy in trustedProxy where IPRange(proxy) == nil {
+            throw ValidationError("--trusted-proxy \(proxy) is not an address or a CIDR block")
+        }
     }
 
     func run() async throws {
@@ -106,7 +118,8 @@ struct ServeCommand: AsyncParsableCommand {
                     tlsKeyPath: tlsKey,
                     databaseURL: database ?? ProcessInfo.processInfo.environment["CANOPY_DATABASE_URL"],
                     https: https,
-                    oidc: try oidcConfiguration()
+                    oidc: try oidcConfiguration(),
+                    trustedProxies: trustedProxy.compactMap { IPRange($0) }
                 )
             )
         } catch {
