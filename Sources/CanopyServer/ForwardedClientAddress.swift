@@ -41,5 +41,5 @@ package struct ForwardedClientAddress: RouterMiddleware {
 }
 
 extension HTTPField.Name {
-    package static let xForwardedFor = Self("X-Forwarded-For")!
+    package static let xForwardedFor = named("X-Forwarded-For")
 }
