@@ -251,17 +251,13 @@ struct PortalAdminRoutes {
 
     private func deleteTag(_ context: CanopyRequestContext) async throws -> Response {
         let principal = try context.requirePortal(.manageDiscovery)
-        do {
-            _ = try await TagRoutes.delete(
-                context.parameters.get("tag") ?? "",
-                store: store,
-                by: principal.name,
-                from: context.clientAddress,
-                now: clock()
-            )
-        } catch let error as APIError {
-            throw PortalError(error.status, PortalError.sentence(error.message))
-        }
+        _ = try await TagRoutes.delete(
+            context.parameters.get("tag") ?? "",
+            store: store,
+            by: principal.name,
+            from: context.clientAddress,
+            now: clock()
+        )
         return Response.redirect(to: "/settings?saved=1#tags", type: .normal)
     }
 
@@ -275,24 +271,20 @@ struct PortalAdminRoutes {
         var request = request
         let form = try await PortalForm.read(&request)
         let token = (form["token"] ?? "").trimmingCharacters(in: .whitespaces)
-        do {
-            let name = try await anonymization.resolve(
-                token,
-                justification: form["justification"] ?? "",
-                by: principal.name,
-                from: context.clientAddress,
-                now: clock()
-            )
-            return try renderer.page(
-                "deanonymized",
-                title: "Resolved name",
-                section: "settings",
-                context: context,
-                ResolvedPage(token: token, name: name)
-            )
-        } catch let error as APIError {
-            throw PortalError(error.status, PortalError.sentence(error.message))
-        }
+        let name = try await anonymization.resolve(
+            token,
+            justification: form["justification"] ?? "",
+            by: principal.name,
+            from: context.clientAddress,
+            now: clock()
+        )
+        return try renderer.page(
+            "deanonymized",
+            title: "Resolved name",
+            section: "settings",
+            context: context,
+            ResolvedPage(token: token, name: name)
+        )
     }
 
     // MARK: Admins
@@ -359,17 +351,13 @@ struct PortalAdminRoutes {
         let principal = try context.requirePortal(.manageAdmins)
         var request = request
         let form = try await PortalForm.read(&request)
-        do {
-            _ = try await AdminAccess.set(
-                Self.apps(form["ranges"]),
-                in: store,
-                by: principal.name,
-                from: context.clientAddress,
-                now: clock()
-            )
-        } catch let error as APIError {
-            throw PortalError(error.status, PortalError.sentence(error.message))
-        }
+        _ = try await AdminAccess.set(
+            Self.apps(form["ranges"]),
+            in: store,
+            by: principal.name,
+            from: context.clientAddress,
+            now: clock()
+        )
         return Response.redirect(to: "/admins?done=admin+access+saved", type: .normal)
     }
 
@@ -384,43 +372,39 @@ struct PortalAdminRoutes {
         let form = try await PortalForm.read(&request)
         let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
         let (actor, address, now) = (principal.name, context.clientAddress, clock())
-        do {
-            switch form["action"] {
-            case "create":
-                let created = try await AdminChanges.create(
-                    name: name,
-                    role: form["role"] ?? "",
-                    apps: Self.apps(form["apps"]),
-                    in: store,
-                    by: actor,
-                    from: address,
-                    now: now
-                )
-                // The one-time password is shown once, on this response only.
-                return try await admins(request, context, created: (created.admin.name, created.password))
-            case "role":
-                let before = try await store.admin(named: name)?.role
-                let account = try await AdminChanges.changeRole(
-                    of: name,
-                    to: form["role"] ?? "",
-                    apps: Self.apps(form["apps"]),
-                    in: store,
-                    by: actor,
-                    from: address,
-                    now: now
-                )
-                return Response.redirect(
-                    to: before == account.role ? "/admins" : "/admins?done=role+changed",
-                    type: .normal
-                )
-            case "delete":
-                try await AdminChanges.delete(name, in: store, by: actor, from: address, now: now)
-                return Response.redirect(to: "/admins?done=admin+deleted", type: .normal)
-            default:
-                throw PortalError(.badRequest, "Unknown action.")
-            }
-        } catch let error as APIError {
-            throw PortalError(error.status, PortalError.sentence(error.message))
+        switch form["action"] {
+        case "create":
+            let created = try await AdminChanges.create(
+                name: name,
+                role: form["role"] ?? "",
+                apps: Self.apps(form["apps"]),
+                in: store,
+                by: actor,
+                from: address,
+                now: now
+            )
+            // The one-time password is shown once, on this response only.
+            return try await admins(request, context, created: (created.admin.name, created.password))
+        case "role":
+            let before = try await store.admin(named: name)?.role
+            let account = try await AdminChanges.changeRole(
+                of: name,
+                to: form["role"] ?? "",
+                apps: Self.apps(form["apps"]),
+                in: store,
+                by: actor,
+                from: address,
+                now: now
+            )
+            return Response.redirect(
+                to: before == account.role ? "/admins" : "/admins?done=role+changed",
+                type: .normal
+            )
+        case "delete":
+            try await AdminChanges.delete(name, in: store, by: actor, from: address, now: now)
+            return Response.redirect(to: "/admins?done=admin+deleted", type: .normal)
+        default:
+            throw PortalError(.badRequest, "Unknown action.")
         }
     }
 }

@@ -140,30 +140,22 @@ struct PortalCustomAppRoutes {
         )
         let (actor, address, now) = (principal.name, context.clientAddress, clock())
         let saved: CustomAppRecord
-        do {
-            if let id {
-                saved = try await changes.update(id: id, input, by: actor, from: address, now: now)
-            } else {
-                saved = try await changes.create(input, by: actor, from: address, now: now)
-            }
-        } catch let error as APIError {
-            throw PortalError(error.status, PortalError.sentence(error.message))
+        if let id {
+            saved = try await changes.update(id: id, input, by: actor, from: address, now: now)
+        } else {
+            saved = try await changes.create(input, by: actor, from: address, now: now)
         }
         return Response.redirect(to: "/catalog/custom?saved=\(saved.id)", type: .normal)
     }
 
     private func delete(_ context: CanopyRequestContext) async throws -> Response {
         let principal = try context.requirePortal(.manageDiscovery)
-        do {
-            try await changes.delete(
-                id: context.parameters.get("id") ?? "",
-                by: principal.name,
-                from: context.clientAddress,
-                now: clock()
-            )
-        } catch let error as APIError {
-            throw PortalError(error.status, PortalError.sentence(error.message))
-        }
+        try await changes.delete(
+            id: context.parameters.get("id") ?? "",
+            by: principal.name,
+            from: context.clientAddress,
+            now: clock()
+        )
         return Response.redirect(to: "/catalog/custom", type: .normal)
     }
 }

@@ -40,3 +40,22 @@ struct PortalError: Error, HTTPResponseError, Sendable {
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 }
+
+/// The portal's pages share their checks with the API (``AdminChanges``, ``IPRangeChanges``, ``CustomAppChanges`` …),
+/// which throw ``APIError``: on a page, such an error is shown as the portal's error page — same status, its message
+/// as a sentence — instead of the API's JSON body.
+struct PortalAPIErrorPages: RouterMiddleware {
+    typealias Context = CanopyRequestContext
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw PortalError(error.status, PortalError.sentence(error.message))
+        }
+    }
+}

@@ -32,12 +32,7 @@ struct PortalGovernanceRoutes {
 
     private func list(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
         let principal = try context.requirePortal(.readGovernance)
-        let filter: GovernanceFilter
-        do {
-            filter = try GovernanceQuery.filter(request)
-        } catch {
-            throw PortalError(.badRequest, PortalError.sentence(error.message))
-        }
+        let filter = try GovernanceQuery.filter(request)
         let before = request.uri.queryParameters["before"].flatMap { Int64(String($0)) }
         let entries = try await GovernanceQuery.entries(store, filter, before: before, limit: 101, for: principal)
         var next: String?

@@ -91,44 +91,36 @@ struct PortalIPRangeRoutes {
                 .map(String.init),
             tags: (form["tags"] ?? "").split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
         )
-        do {
-            if let id {
-                _ = try await IPRangeChanges.update(
-                    id: id,
-                    input,
-                    in: store,
-                    by: principal.name,
-                    from: context.clientAddress,
-                    now: clock()
-                )
-            } else {
-                _ = try await IPRangeChanges.create(
-                    input,
-                    in: store,
-                    by: principal.name,
-                    from: context.clientAddress,
-                    now: clock()
-                )
-            }
-        } catch let error as APIError {
-            throw PortalError(error.status, PortalError.sentence(error.message))
+        if let id {
+            _ = try await IPRangeChanges.update(
+                id: id,
+                input,
+                in: store,
+                by: principal.name,
+                from: context.clientAddress,
+                now: clock()
+            )
+        } else {
+            _ = try await IPRangeChanges.create(
+                input,
+                in: store,
+                by: principal.name,
+                from: context.clientAddress,
+                now: clock()
+            )
         }
         return Response.redirect(to: "/settings?saved=1#ip-ranges", type: .normal)
     }
 
     private func delete(_ context: CanopyRequestContext) async throws -> Response {
         let principal = try context.requirePortal(.manageDiscovery)
-        do {
-            try await IPRangeChanges.delete(
-                id: try rangeID(context),
-                in: store,
-                by: principal.name,
-                from: context.clientAddress,
-                now: clock()
-            )
-        } catch let error as APIError {
-            throw PortalError(error.status, PortalError.sentence(error.message))
-        }
+        try await IPRangeChanges.delete(
+            id: try rangeID(context),
+            in: store,
+            by: principal.name,
+            from: context.clientAddress,
+            now: clock()
+        )
         return Response.redirect(to: "/settings?saved=1#ip-ranges", type: .normal)
     }
 }

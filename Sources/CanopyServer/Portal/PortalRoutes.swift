@@ -27,6 +27,7 @@ package enum PortalRoutes {
         }
         let signedIn = router.group()
             .add(middleware: SessionAuthenticator(store: store, clock: clock, policy: policy))
+            .add(middleware: PortalAPIErrorPages())
         let auth = PortalAuthRoutes(
             store: store,
             renderer: renderer,
