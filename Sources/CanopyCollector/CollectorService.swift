@@ -258,7 +258,7 @@ package actor CollectorService: Service {
         run.revision = matching.revision
         run.unwritten += drained.rows
         // In key order: the B-tree is walked once instead of jumped around (random-key upserts are SQLite's slow
-        // case, STYLE.md §15).
+        // case, STYLE.md §15). One source's rows share their data source, the key's third column.
         run.unwritten.sort {
             ($0.day, $0.app, $0.user, $0.sourceIP) < ($1.day, $1.app, $1.user, $1.sourceIP)
         }
@@ -303,7 +303,8 @@ package actor CollectorService: Service {
                 store: store,
                 pseudonymize: pseudonymize,
                 format: parser,
-                context: ParseContext(capturesDetail: false)
+                context: ParseContext(capturesDetail: false),
+                dataSource: source.id
             )
             var statistics = ParseStatistics()
             for input in outcome.sources { statistics.merge(input.statistics) }

@@ -31,6 +31,7 @@ package enum APIRoutes {
         .merging(GovernanceRoutes.permissions) { first, _ in first }
         .merging(AnonymizationRoutes.permissions) { first, _ in first }
         .merging(TagRoutes.permissions) { first, _ in first }
+        .merging(ContinuousReports.permissions) { first, _ in first }
 
     package static func add(
         to router: Router<CanopyRequestContext>,
@@ -66,11 +67,14 @@ package enum APIRoutes {
         GovernanceRoutes.add(to: api, store: store)
         TagRoutes.add(to: api, store: store, clock: clock)
         AnonymizationRoutes.add(to: api, anonymization: anonymization, clock: clock)
+        ContinuousReports.add(to: api, store: store, clock: clock)
         api.get("/discovery/apps") { request, context -> Response in
             let principal = try context.require(.readApps)
             let query = try ListQuery(request)
             let days = try DayRange(request, today: Int32(clock() / 86_400_000))
-            let all = try await store.discoveryByApp(days: days.range).filter { principal.covers($0.app) }
+            let source = try await ContinuousReports.dataSource(request, store: store)
+            let all = try await store.discoveryByApp(days: days.range, dataSource: source)
+                .filter { principal.covers($0.app) }
             let (page, next) = try query.slice(all)
             let items = page.map(DiscoveredApp.init)
             return try query.respond(items, next: next, csvHeader: DiscoveredApp.csvHeader) { $0.csvRow }

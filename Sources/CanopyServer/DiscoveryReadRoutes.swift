@@ -97,13 +97,14 @@ enum DiscoveryReadRoutes {
                     + (IPRangeCategory.allCases.map(\.rawValue) + ["none"]).joined(separator: ", ")
             )
         }
+        let source = try await ContinuousReports.dataSource(request, store: store)
         let ranges = users ? IPRangeTable([]) : IPRangeTable(try await store.ipRanges())
         let all =
             users
-            ? try await store.discoveryByUser(days: days.range, app: app, limit: nil).map {
+            ? try await store.discoveryByUser(days: days.range, dataSource: source, app: app, limit: nil).map {
                 DiscoveredEntity($0, users: true, range: nil)
             }
-            : try await store.discoveryByIP(days: days.range, app: app, limit: nil).map {
+            : try await store.discoveryByIP(days: days.range, dataSource: source, app: app, limit: nil).map {
                 DiscoveredEntity($0, users: false, range: ranges.range(of: $0.key))
             }
             .filter { category == nil || ($0.ipRange?.category ?? "none") == category }

@@ -54,24 +54,32 @@ package struct TrafficSums: Sendable, Hashable {
     }
 }
 
-/// The Cloud Discovery rollups of a batch of (day, app, user, IP) rows, kept beside that grain so that the dashboard
-/// reads thousands of rows rather than millions:
-/// - per (day, app): sums, and sketches of its users and source IPs (`discovery_app_day`);
-/// - per (day, user) and (day, source IP): sums and a sketch of the apps used (`discovery_user_day`,
+/// The Cloud Discovery rollups of a batch of (day, data source, app, user, IP) rows, kept beside that grain so that the
+/// dashboard reads thousands of rows rather than millions. Every rollup is per data source as well, so each source's
+/// continuous report reads its own rows and the global report merges those of every source:
+/// - per (day, source, app): sums, and sketches of its users and source IPs (`discovery_app_day`);
+/// - per (day, source, user) and (day, source, source IP): sums and a sketch of the apps used (`discovery_user_day`,
 ///   `discovery_ip_day`; rows without a user or IP are not entities);
-/// - per day: sums and sketches of all users and source IPs (`discovery_day`).
+/// - per (day, source): sums and sketches of all users and source IPs (`discovery_day`).
 ///
 /// Both backends build these from each batch they store and merge them into the stored rows in the batch's
 /// transaction; a rebuild recomputes them from the grain (after a migration or a privacy erase).
 package struct DiscoveryRollups: Sendable {
     package struct AppDay: Hashable, Sendable {
         package var day: Int32
+        package var dataSource: Int64
         package var app: String
     }
 
     package struct EntityDay: Hashable, Sendable {
         package var day: Int32
+        package var dataSource: Int64
         package var key: String
+    }
+
+    package struct SourceDay: Hashable, Sendable {
+        package var day: Int32
+        package var dataSource: Int64
     }
 
     package struct WithTwoSketches: Sendable {
@@ -88,7 +96,7 @@ package struct DiscoveryRollups: Sendable {
     package var appDays: [AppDay: WithTwoSketches] = [:]
     package var userDays: [EntityDay: WithApps] = [:]
     package var ipDays: [EntityDay: WithApps] = [:]
-    package var days: [Int32: WithTwoSketches] = [:]
+    package var days: [SourceDay: WithTwoSketches] = [:]
 
     package init() {}
 
@@ -101,17 +109,23 @@ package struct DiscoveryRollups: Sendable {
         let ipHash = r.sourceIP.isEmpty ? nil : DistinctSketch.hash(r.sourceIP)
         let appHash = DistinctSketch.hash(r.app)
         Self.addWithTwoSketches(
-            &appDays[AppDay(day: r.day, app: r.app), default: WithTwoSketches()],
+            &appDays[AppDay(day: r.day, dataSource: r.dataSource, app: r.app), default: WithTwoSketches()],
             r,
             userHash,
             ipHash
         )
-        Self.addWithTwoSketches(&days[r.day, default: WithTwoSketches()], r, userHash, ipHash)
+        Self.addWithTwoSketches(
+            &days[SourceDay(day: r.day, dataSource: r.dataSource), default: WithTwoSketches()],
+            r,
+            userHash,
+            ipHash
+        )
         if !r.user.isEmpty {
-            userDays[EntityDay(day: r.day, key: r.user), default: WithApps()].add(r, appHash)
+            userDays[EntityDay(day: r.day, dataSource: r.dataSource, key: r.user), default: WithApps()].add(r, appHash)
         }
         if !r.sourceIP.isEmpty {
-            ipDays[EntityDay(day: r.day, key: r.sourceIP), default: WithApps()].add(r, appHash)
+            ipDays[EntityDay(day: r.day, dataSource: r.dataSource, key: r.sourceIP), default: WithApps()]
+                .add(r, appHash)
         }
     }
 

@@ -1,6 +1,6 @@
 extension Schema {
-    /// The Cloud Discovery rollups (see ``DiscoveryRollups``): applying this migration also builds them from the
-    /// stored (day, app, user, IP) rows, in the migration's transaction. On SQLite the keyed rollups are
+    /// The Cloud Discovery rollups (see ``DiscoveryRollups``), built from the stored grain by the migration named
+    /// ``rollupsBuiltBy`` (this one until v12). On SQLite the keyed rollups are
     /// `WITHOUT ROWID`, clustered by (day, key): a range of days is one sequential read, not an index walk plus a
     /// table lookup a row (1.7× faster for the top users of a month).
     static let rollupsID = "v7-discovery-rollups"

@@ -16,8 +16,8 @@ package struct Migration: Sendable, Hashable {
 /// - `settings(key, value)`: settings as text (the server's, score weights, retention …);
 /// - `app_tags(app, tag)`: sanctioned, unsanctioned and custom tags of catalog apps;
 /// - `audit_log(id, time, actor, action, target, detail, source_ip)`: every admin action;
-/// - `discovery_traffic(day, app, user_name, source_ip, …)`: Cloud Discovery at the (day, app, user, source IP)
-///   grain, keyed by day first so that retention deletes a range of the key;
+/// - `discovery_traffic(day, app, data_source, user_name, source_ip, …)`: Cloud Discovery at the (day, app, data
+///   source, user, source IP) grain, keyed by day first so that retention deletes a range of the key;
 /// - `admins(name, password_hash, role, must_change_password, created_at)` (v2): local admin accounts;
 /// - `api_tokens(id, name, token_hash, role, created_by, created_at, expires_at, revoked)` (v3): API bearer tokens,
 ///   kept only as the SHA-256 of their secret;
@@ -38,7 +38,9 @@ package struct Migration: Sendable, Hashable {
 ///   updated_at)` (v9): the tenant's own apps (``CustomAppRecord``);
 /// - `governance_log(id, time, kind, action, target, detail, status, initiated_by, error)` (v10): governance actions
 ///   (``GovernanceEntry``);
-/// - `admin_app_scopes(admin, app)` (v11): the apps each app-scoped admin manages.
+/// - `admin_app_scopes(admin, app)` (v11): the apps each app-scoped admin manages;
+/// - v12 adds `data_source` to the key of `discovery_traffic` and of every rollup (continuous reports per data
+///   source).
 package enum Schema {
     /// SQLite (through GRDB's migrator).
     package static let sqlite: [Migration] = [
@@ -118,6 +120,7 @@ package enum Schema {
         sqliteCustomApps,
         sqliteGovernance,
         sqliteAdminScopes,
+        sqliteDataSourceReports,
     ]
 
     /// PostgreSQL.
@@ -197,5 +200,6 @@ package enum Schema {
         postgresCustomApps,
         postgresGovernance,
         postgresAdminScopes,
+        postgresDataSourceReports,
     ]
 }

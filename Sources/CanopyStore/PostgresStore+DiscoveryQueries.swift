@@ -1,15 +1,16 @@
 import NIOCore
 import PostgresNIO
 
-/// The Cloud Discovery dashboard's reads: from the rollups (``DiscoveryRollups``) wherever the question allows, from
-/// the (day, app, user, IP) grain only for one app's users and IPs.
+/// The Cloud Discovery dashboard's reads, of the global continuous report (`dataSource` nil: every source) or of one
+/// data source's: from the rollups (``DiscoveryRollups``) wherever the question allows, from the (day, app, source,
+/// user, IP) grain only for one app's users and IPs.
 extension PostgresStore {
-    package func discoveryByApp(days: ClosedRange<Int32>) async throws -> [AppUsageSummary] {
+    package func discoveryByApp(days: ClosedRange<Int32>, dataSource: Int64?) async throws -> [AppUsageSummary] {
         try await run("read discovery") {
             let rows = try await client.query(
                 """
                 SELECT app, bytes_up, bytes_down, bytes_total, transactions, blocked, first_seen, last_seen, users, ips
-                FROM discovery_app_day WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound)
+                FROM discovery_app_day WHERE \(unescaped: Self.range(days, dataSource))
                 """,
                 logger: logger
             )
@@ -23,12 +24,12 @@ extension PostgresStore {
         }
     }
 
-    package func discoveryTotals(days: ClosedRange<Int32>) async throws -> DiscoveryTotals {
+    package func discoveryTotals(days: ClosedRange<Int32>, dataSource: Int64?) async throws -> DiscoveryTotals {
         try await run("read discovery totals") {
             let rows = try await client.query(
                 """
                 SELECT day, bytes_up, bytes_down, bytes_total, transactions, blocked, first_seen, last_seen, users, ips
-                FROM discovery_day WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound)
+                FROM discovery_day WHERE \(unescaped: Self.range(days, dataSource))
                 """,
                 logger: logger
             )
@@ -40,8 +41,7 @@ extension PostgresStore {
             }
             let apps = try await client.query(
                 """
-                SELECT COUNT(DISTINCT app) FROM discovery_app_day
-                WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound)
+                SELECT COUNT(DISTINCT app) FROM discovery_app_day WHERE \(unescaped: Self.range(days, dataSource))
                 """,
                 logger: logger
             )
@@ -53,22 +53,38 @@ extension PostgresStore {
 
     package func discoveryByUser(
         days: ClosedRange<Int32>,
+        dataSource: Int64?,
         app: String?,
         limit: Int?
     ) async throws
         -> [EntityUsageSummary]
     {
-        try await entities(table: "discovery_user_day", column: "user_name", days: days, app: app, limit: limit)
+        try await entities(
+            table: "discovery_user_day",
+            column: "user_name",
+            days: days,
+            dataSource: dataSource,
+            app: app,
+            limit: limit
+        )
     }
 
     package func discoveryByIP(
         days: ClosedRange<Int32>,
+        dataSource: Int64?,
         app: String?,
         limit: Int?
     ) async throws
         -> [EntityUsageSummary]
     {
-        try await entities(table: "discovery_ip_day", column: "source_ip", days: days, app: app, limit: limit)
+        try await entities(
+            table: "discovery_ip_day",
+            column: "source_ip",
+            days: days,
+            dataSource: dataSource,
+            app: app,
+            limit: limit
+        )
     }
 
     /// Top users or IPs: of all apps from their daily rollup (sums in SQL, then the app sketches of the chosen ones),
@@ -77,6 +93,7 @@ extension PostgresStore {
         table: String,
         column: String,
         days: ClosedRange<Int32>,
+        dataSource: Int64?,
         app: String?,
         limit: Int?
     ) async throws
@@ -92,14 +109,13 @@ extension PostgresStore {
                 if let app {
                     """
                     SELECT \(unescaped: column), \(unescaped: summed), COUNT(DISTINCT app) FROM discovery_traffic
-                    WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound) AND \(unescaped: column) <> ''
-                        AND app = \(app)
+                    WHERE \(unescaped: Self.range(days, dataSource)) AND \(unescaped: column) <> '' AND app = \(app)
                     GROUP BY \(unescaped: column) ORDER BY total DESC, \(unescaped: column) LIMIT \(limit)
                     """
                 } else {
                     """
                     SELECT \(unescaped: column), \(unescaped: summed), 0::bigint FROM \(unescaped: table)
-                    WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound)
+                    WHERE \(unescaped: Self.range(days, dataSource))
                     GROUP BY \(unescaped: column) ORDER BY total DESC, \(unescaped: column) LIMIT \(limit)
                     """
                 }
@@ -125,7 +141,7 @@ extension PostgresStore {
             let sketches = try await client.query(
                 """
                 SELECT \(unescaped: column), apps FROM \(unescaped: table)
-                WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound)
+                WHERE \(unescaped: Self.range(days, dataSource))
                     AND \(unescaped: column) = ANY(\(out.map(\.key))::text[])
                 """,
                 logger: logger
@@ -139,18 +155,26 @@ extension PostgresStore {
         }
     }
 
-    package func discoveryDaily(days: ClosedRange<Int32>, app: String?) async throws -> [DailyUsage] {
+    package func discoveryDaily(
+        days: ClosedRange<Int32>,
+        dataSource: Int64?,
+        app: String?
+    ) async throws -> [DailyUsage] {
         try await run("read discovery per day") {
+            let summed = """
+                SUM(bytes_up)::bigint, SUM(bytes_down)::bigint, SUM(bytes_total)::bigint, SUM(transactions)::bigint,
+                SUM(blocked)::bigint
+                """
             let query: PostgresQuery =
                 if let app {
                     """
-                    SELECT day, bytes_up, bytes_down, bytes_total, transactions, blocked FROM discovery_app_day
-                    WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound) AND app = \(app) ORDER BY day
+                    SELECT day, \(unescaped: summed) FROM discovery_app_day
+                    WHERE \(unescaped: Self.range(days, dataSource)) AND app = \(app) GROUP BY day ORDER BY day
                     """
                 } else {
                     """
-                    SELECT day, bytes_up, bytes_down, bytes_total, transactions, blocked FROM discovery_day
-                    WHERE day BETWEEN \(days.lowerBound) AND \(days.upperBound) ORDER BY day
+                    SELECT day, \(unescaped: summed) FROM discovery_day
+                    WHERE \(unescaped: Self.range(days, dataSource)) GROUP BY day ORDER BY day
                     """
                 }
             let rows = try await client.query(query, logger: logger)
@@ -171,6 +195,14 @@ extension PostgresStore {
             }
             return out
         }
+    }
+
+    /// `day BETWEEN … AND …`, and `AND data_source = …` for one data source's report. The values are integers
+    /// written as SQL literals (nothing a caller types can reach the text).
+    private static func range(_ days: ClosedRange<Int32>, _ dataSource: Int64?) -> String {
+        let range = "day BETWEEN \(days.lowerBound) AND \(days.upperBound)"
+        guard let dataSource else { return range }
+        return range + " AND data_source = \(dataSource)"
     }
 
     /// Adds a rollup row whose columns 1–7 are the sums and 8–9 the user and IP sketches.

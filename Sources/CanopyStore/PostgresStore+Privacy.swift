@@ -9,8 +9,8 @@ extension PostgresStore {
             let rows = try await client.query(
                 """
                 SELECT day, app, user_name, source_ip, bytes_up, bytes_down, bytes_total, transactions, blocked, \
-                first_seen, last_seen
-                FROM discovery_traffic WHERE user_name = \(user) ORDER BY day, app, source_ip
+                first_seen, last_seen, data_source
+                FROM discovery_traffic WHERE user_name = \(user) ORDER BY day, app, data_source, source_ip
                 """,
                 logger: logger
             )

@@ -21,8 +21,8 @@ extension PostgresStore {
             RollupTable(name: "discovery_app_day", keyColumn: "app", sketchColumns: ["users", "ips"]),
             rollups.appDays.map {
                 (
-                    DiscoveryRollups.EntityDay(day: $0.key.day, key: $0.key.app), $0.value.sums,
-                    [$0.value.users, $0.value.ips]
+                    DiscoveryRollups.EntityDay(day: $0.key.day, dataSource: $0.key.dataSource, key: $0.key.app),
+                    $0.value.sums, [$0.value.users, $0.value.ips]
                 )
             },
             connection,
@@ -43,7 +43,10 @@ extension PostgresStore {
         try await mergeTable(
             RollupTable(name: "discovery_day", keyColumn: nil, sketchColumns: ["users", "ips"]),
             rollups.days.map {
-                (DiscoveryRollups.EntityDay(day: $0.key, key: ""), $0.value.sums, [$0.value.users, $0.value.ips])
+                (
+                    DiscoveryRollups.EntityDay(day: $0.key.day, dataSource: $0.key.dataSource, key: ""),
+                    $0.value.sums, [$0.value.users, $0.value.ips]
+                )
             },
             connection,
             logger
@@ -75,7 +78,7 @@ extension PostgresStore {
             let rows = try await connection.query(
                 """
                 SELECT day, app, user_name, source_ip, bytes_up, bytes_down, bytes_total, transactions, blocked,
-                    first_seen, last_seen
+                    first_seen, last_seen, data_source
                 FROM discovery_traffic WHERE day = \(day)
                 """,
                 logger: logger
@@ -86,11 +89,11 @@ extension PostgresStore {
     }
 
     /// Rows of `day, app, user_name, source_ip, bytes_up, bytes_down, bytes_total, transactions, blocked,
-    /// first_seen, last_seen`.
+    /// first_seen, last_seen, data_source`.
     static func discoveryRows(_ rows: PostgresRowSequence) async throws -> [DiscoveryRow] {
         var out: [DiscoveryRow] = []
-        for try await (day, app, name, ip, up, down, total, tx, blocked, first, last) in rows.decode(
-            (Int32, String, String, String, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self
+        for try await (day, app, name, ip, up, down, total, tx, blocked, first, last, source) in rows.decode(
+            (Int32, String, String, String, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self
         ) {
             out.append(
                 DiscoveryRow(
@@ -104,14 +107,16 @@ extension PostgresStore {
                     transactions: tx,
                     blocked: blocked,
                     firstSeen: first,
-                    lastSeen: last
+                    lastSeen: last,
+                    dataSource: source
                 )
             )
         }
         return out
     }
 
-    /// One rollup table: keyed by day and, except `discovery_day`, a text column. Names are constants, never input.
+    /// One rollup table: keyed by day, data source and, except `discovery_day`, a text column. Names are constants,
+    /// never input.
     struct RollupTable {
         var name: String
         var keyColumn: String?
@@ -130,22 +135,25 @@ extension PostgresStore {
         for (i, row) in rows.enumerated() { position[row.key] = i }
         let days = rows.map(\.key.day)
         let keys = rows.map(\.key.key)
+        let sources = rows.map(\.key.dataSource)
         let sketchList = table.sketchColumns.map { "t.\($0)" }.joined(separator: ", ")
         let stored: PostgresRowSequence
         if let keyColumn = table.keyColumn {
             stored = try await connection.query(
                 """
-                SELECT t.day, t.\(unescaped: keyColumn), \(unescaped: sketchList) FROM \(unescaped: table.name) t
-                JOIN UNNEST(\(days)::integer[], \(keys)::text[]) AS k(day, key)
-                    ON t.day = k.day AND t.\(unescaped: keyColumn) = k.key
+                SELECT t.day, t.data_source, t.\(unescaped: keyColumn), \(unescaped: sketchList)
+                FROM \(unescaped: table.name) t
+                JOIN UNNEST(\(days)::integer[], \(sources)::bigint[], \(keys)::text[]) AS k(day, source, key)
+                    ON t.day = k.day AND t.data_source = k.source AND t.\(unescaped: keyColumn) = k.key
                 """,
                 logger: logger
             )
         } else {
             stored = try await connection.query(
                 """
-                SELECT t.day, '', \(unescaped: sketchList) FROM \(unescaped: table.name) t
-                WHERE t.day = ANY(\(days)::integer[])
+                SELECT t.day, t.data_source, '', \(unescaped: sketchList) FROM \(unescaped: table.name) t
+                JOIN UNNEST(\(days)::integer[], \(sources)::bigint[]) AS k(day, source)
+                    ON t.day = k.day AND t.data_source = k.source
                 """,
                 logger: logger
             )
@@ -154,22 +162,24 @@ extension PostgresStore {
             let columns = row.makeRandomAccess()
             let key = DiscoveryRollups.EntityDay(
                 day: try columns[0].decode(Int32.self),
-                key: try columns[1].decode(String.self)
+                dataSource: try columns[1].decode(Int64.self),
+                key: try columns[2].decode(String.self)
             )
             guard let i = position[key] else { continue }
             for s in table.sketchColumns.indices {
-                let bytes = try columns[2 + s].decode(ByteBuffer.self)
+                let bytes = try columns[3 + s].decode(ByteBuffer.self)
                 try merged[i].sketches[s].merge(serialized: bytes.readableBytesView)
             }
         }
         let sums = merged.map(\.sums)
         let columns =
-            ["day"] + (table.keyColumn.map { [$0] } ?? [])
+            ["day", "data_source"] + (table.keyColumn.map { [$0] } ?? [])
             + ["bytes_up", "bytes_down", "bytes_total", "transactions", "blocked", "first_seen", "last_seen"]
             + table.sketchColumns
         var binds = PostgresBindings()
-        var arrays = ["$1::integer[]"]
+        var arrays = ["$1::integer[]", "$2::bigint[]"]
         binds.append(days)
+        binds.append(sources)
         if table.keyColumn != nil {
             binds.append(keys)
             arrays.append("$\(arrays.count + 1)::text[]")
@@ -185,7 +195,7 @@ extension PostgresStore {
             binds.append(merged.map { ByteBuffer(bytes: $0.sketches[s].serialized) })
             arrays.append("$\(arrays.count + 1)::bytea[]")
         }
-        let conflict = ["day"] + (table.keyColumn.map { [$0] } ?? [])
+        let conflict = ["day", "data_source"] + (table.keyColumn.map { [$0] } ?? [])
         let updates =
             ["bytes_up", "bytes_down", "bytes_total", "transactions", "blocked"].map {
                 "\($0) = \(table.name).\($0) + excluded.\($0)"

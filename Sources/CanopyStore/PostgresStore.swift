@@ -46,7 +46,7 @@ package final class PostgresStore: Store {
                     for statement in migration.statements {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
-                    if migration.id == Schema.rollupsID {
+                    if migration.id == Schema.rollupsBuiltBy {
                         try await Self.rebuildRollups(days: nil, on: connection, logger)
                     }
                     let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -301,7 +301,13 @@ package final class PostgresStore: Store {
             // in one batch are summed first, since one INSERT … ON CONFLICT cannot touch a row twice.
             var merged: [DiscoveryKey: DiscoveryRow] = [:]
             for r in rows {
-                let key = DiscoveryKey(day: r.day, app: r.app, user: r.user, sourceIP: r.sourceIP)
+                let key = DiscoveryKey(
+                    day: r.day,
+                    app: r.app,
+                    dataSource: r.dataSource,
+                    user: r.user,
+                    sourceIP: r.sourceIP
+                )
                 if var m = merged[key] {
                     m.bytesUp &+= r.bytesUp
                     m.bytesDown &+= r.bytesDown
@@ -319,14 +325,15 @@ package final class PostgresStore: Store {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query(
                     """
-                    INSERT INTO discovery_traffic (day, app, user_name, source_ip, bytes_up, bytes_down, bytes_total,
-                        transactions, blocked, first_seen, last_seen)
+                    INSERT INTO discovery_traffic (day, app, data_source, user_name, source_ip, bytes_up, bytes_down,
+                        bytes_total, transactions, blocked, first_seen, last_seen)
                     SELECT * FROM UNNEST(\(batch.map(\.day))::integer[], \(batch.map(\.app))::text[],
+                        \(batch.map(\.dataSource))::bigint[],
                         \(batch.map(\.user))::text[], \(batch.map(\.sourceIP))::text[], \(batch.map(\.bytesUp))::bigint[],
                         \(batch.map(\.bytesDown))::bigint[], \(batch.map(\.bytesTotal))::bigint[],
                         \(batch.map(\.transactions))::bigint[], \(batch.map(\.blocked))::bigint[],
                         \(batch.map(\.firstSeen))::bigint[], \(batch.map(\.lastSeen))::bigint[])
-                    ON CONFLICT (day, app, user_name, source_ip) DO UPDATE SET
+                    ON CONFLICT (day, app, data_source, user_name, source_ip) DO UPDATE SET
                         bytes_up = discovery_traffic.bytes_up + excluded.bytes_up,
                         bytes_down = discovery_traffic.bytes_down + excluded.bytes_down,
                         bytes_total = discovery_traffic.bytes_total + excluded.bytes_total,
@@ -551,6 +558,7 @@ package final class PostgresStore: Store {
     private struct DiscoveryKey: Hashable {
         var day: Int32
         var app: String
+        var dataSource: Int64
         var user: String
         var sourceIP: String
     }

@@ -1,17 +1,18 @@
 import Foundation
 import GRDB
 
-/// The Cloud Discovery dashboard's reads: from the rollups (``DiscoveryRollups``) wherever the question allows, from
-/// the (day, app, user, IP) grain only for one app's users and IPs.
+/// The Cloud Discovery dashboard's reads, of the global continuous report (`dataSource` nil: every source) or of one
+/// data source's: from the rollups (``DiscoveryRollups``) wherever the question allows, from the (day, app, source,
+/// user, IP) grain only for one app's users and IPs.
 extension SQLiteStore {
-    package func discoveryByApp(days: ClosedRange<Int32>) async throws -> [AppUsageSummary] {
+    package func discoveryByApp(days: ClosedRange<Int32>, dataSource: Int64?) async throws -> [AppUsageSummary] {
         try await run("read discovery") { [pool] in
             try await pool.read { db in
                 var byApp: [String: DiscoveryRollups.WithTwoSketches] = [:]
                 let rows = try Row.fetchCursor(
                     db,
-                    sql: SQLiteDashboardSQL.appDays,
-                    arguments: [days.lowerBound, days.upperBound]
+                    sql: SQLiteDashboardSQL.scoped(SQLiteDashboardSQL.appDays, dataSource),
+                    arguments: SQLiteDashboardSQL.arguments(days, dataSource)
                 )
                 while let row = try rows.next() {
                     let app: String = row[0]
@@ -22,15 +23,15 @@ extension SQLiteStore {
         }
     }
 
-    package func discoveryTotals(days: ClosedRange<Int32>) async throws -> DiscoveryTotals {
+    package func discoveryTotals(days: ClosedRange<Int32>, dataSource: Int64?) async throws -> DiscoveryTotals {
         try await run("read discovery totals") { [pool] in
             try await pool.read { db in
                 var total = DiscoveryRollups.WithTwoSketches()
                 var anyDay = false
                 let rows = try Row.fetchCursor(
                     db,
-                    sql: SQLiteDashboardSQL.days,
-                    arguments: [days.lowerBound, days.upperBound]
+                    sql: SQLiteDashboardSQL.scoped(SQLiteDashboardSQL.days, dataSource),
+                    arguments: SQLiteDashboardSQL.arguments(days, dataSource)
                 )
                 while let row = try rows.next() {
                     try Self.add(row, at: 0, into: &total)
@@ -39,8 +40,8 @@ extension SQLiteStore {
                 let apps =
                     try Int.fetchOne(
                         db,
-                        sql: SQLiteDashboardSQL.appCount,
-                        arguments: [days.lowerBound, days.upperBound]
+                        sql: SQLiteDashboardSQL.scoped(SQLiteDashboardSQL.appCount, dataSource),
+                        arguments: SQLiteDashboardSQL.arguments(days, dataSource)
                     ) ?? 0
                 return DiscoveryRollups.totals(anyDay ? total : nil, apps: apps)
             }
@@ -49,24 +50,42 @@ extension SQLiteStore {
 
     package func discoveryByUser(
         days: ClosedRange<Int32>,
+        dataSource: Int64?,
         app: String?,
         limit: Int?
     ) async throws
         -> [EntityUsageSummary]
     {
-        if let app { return try await entitiesOfApp(column: "user_name", days: days, app: app, limit: limit) }
-        return try await entities(SQLiteDashboardSQL.users, days: days, limit: limit)
+        if let app {
+            return try await entitiesOfApp(
+                column: "user_name",
+                days: days,
+                dataSource: dataSource,
+                app: app,
+                limit: limit
+            )
+        }
+        return try await entities(SQLiteDashboardSQL.users, days: days, dataSource: dataSource, limit: limit)
     }
 
     package func discoveryByIP(
         days: ClosedRange<Int32>,
+        dataSource: Int64?,
         app: String?,
         limit: Int?
     ) async throws
         -> [EntityUsageSummary]
     {
-        if let app { return try await entitiesOfApp(column: "source_ip", days: days, app: app, limit: limit) }
-        return try await entities(SQLiteDashboardSQL.ips, days: days, limit: limit)
+        if let app {
+            return try await entitiesOfApp(
+                column: "source_ip",
+                days: days,
+                dataSource: dataSource,
+                app: app,
+                limit: limit
+            )
+        }
+        return try await entities(SQLiteDashboardSQL.ips, days: days, dataSource: dataSource, limit: limit)
     }
 
     /// Top users or IPs from their daily rollup: summed in Swift from one sequential read of the range (SQLite's
@@ -75,6 +94,7 @@ extension SQLiteStore {
     private func entities(
         _ entity: SQLiteDashboardSQL.Entity,
         days: ClosedRange<Int32>,
+        dataSource: Int64?,
         limit: Int?
     ) async throws
         -> [EntityUsageSummary]
@@ -85,8 +105,11 @@ extension SQLiteStore {
                 var sums: [String: TrafficSums] = [:]
                 let rows = try Row.fetchCursor(
                     db,
-                    sql: SQLiteDashboardSQL.entityDays(table: table, column: column),
-                    arguments: [days.lowerBound, days.upperBound]
+                    sql: SQLiteDashboardSQL.scoped(
+                        SQLiteDashboardSQL.entityDays(table: table, column: column),
+                        dataSource
+                    ),
+                    arguments: SQLiteDashboardSQL.arguments(days, dataSource)
                 )
                 while let row = try rows.next() {
                     let key: String = row[0]
@@ -96,14 +119,17 @@ extension SQLiteStore {
                 if let limit { ranked = Array(ranked.prefix(max(limit, 0))) }
                 guard !ranked.isEmpty else { return [] }
                 var apps: [String: DistinctSketch] = [:]
-                var arguments: StatementArguments = [days.lowerBound, days.upperBound]
+                var arguments = SQLiteDashboardSQL.arguments(days, dataSource)
                 if limit != nil { arguments += StatementArguments(ranked.map(\.key)) }
                 let sketches = try Row.fetchCursor(
                     db,
-                    sql: SQLiteDashboardSQL.appSketches(
-                        table: table,
-                        column: column,
-                        keys: limit == nil ? nil : ranked.count
+                    sql: SQLiteDashboardSQL.scoped(
+                        SQLiteDashboardSQL.appSketches(
+                            table: table,
+                            column: column,
+                            keys: limit == nil ? nil : ranked.count
+                        ),
+                        dataSource
                     ),
                     arguments: arguments
                 )
@@ -120,6 +146,7 @@ extension SQLiteStore {
     private func entitiesOfApp(
         column: String,
         days: ClosedRange<Int32>,
+        dataSource: Int64?,
         app: String,
         limit: Int?
     ) async throws
@@ -129,13 +156,16 @@ extension SQLiteStore {
             try await pool.read { db in
                 try Row.fetchAll(
                     db,
-                    sql: """
+                    sql: SQLiteDashboardSQL.scoped(
+                        """
                         SELECT \(column) AS key, \(SQLiteDashboardSQL.summedColumns), COUNT(DISTINCT app) AS apps
                         FROM discovery_traffic
                         WHERE day BETWEEN ? AND ? AND \(column) <> '' AND app = ?
                         GROUP BY \(column) ORDER BY bytes_total DESC, key LIMIT ?
                         """,
-                    arguments: [days.lowerBound, days.upperBound, app, limit ?? -1]
+                        dataSource
+                    ),
+                    arguments: SQLiteDashboardSQL.arguments(days, dataSource) + [app, limit ?? -1]
                 ).map { row in
                     EntityUsageSummary(
                         key: row["key"],
@@ -153,14 +183,21 @@ extension SQLiteStore {
         }
     }
 
-    package func discoveryDaily(days: ClosedRange<Int32>, app: String?) async throws -> [DailyUsage] {
+    package func discoveryDaily(
+        days: ClosedRange<Int32>,
+        dataSource: Int64?,
+        app: String?
+    ) async throws -> [DailyUsage] {
         try await run("read discovery per day") { [pool] in
             try await pool.read { db in
-                var arguments: StatementArguments = [days.lowerBound, days.upperBound]
+                var arguments = SQLiteDashboardSQL.arguments(days, dataSource)
                 if let app { arguments += [app] }
                 return try Row.fetchAll(
                     db,
-                    sql: app == nil ? SQLiteDashboardSQL.daily : SQLiteDashboardSQL.appDaily,
+                    sql: SQLiteDashboardSQL.scoped(
+                        app == nil ? SQLiteDashboardSQL.daily : SQLiteDashboardSQL.appDaily,
+                        dataSource
+                    ),
                     arguments: arguments
                 ).map { row in
                     DailyUsage(
@@ -226,9 +263,27 @@ package enum SQLiteDashboardSQL {
     /// Totals: every day rollup of the range, and the number of apps.
     package static let days = "SELECT \(sumColumns), users, ips FROM discovery_day WHERE day BETWEEN ? AND ?"
     package static let appCount = "SELECT COUNT(DISTINCT app) FROM discovery_app_day WHERE day BETWEEN ? AND ?"
-    package static let daily = "SELECT day, \(sumColumns) FROM discovery_day WHERE day BETWEEN ? AND ? ORDER BY day"
-    static let appDaily =
-        "SELECT day, \(sumColumns) FROM discovery_app_day WHERE day BETWEEN ? AND ? AND app = ? ORDER BY day"
+    /// Per day: the day's rows of every source summed (one per source; the key is (day, source), so no sort).
+    package static let daily =
+        "SELECT day, \(summedColumns) FROM discovery_day WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day"
+    static let appDaily = """
+        SELECT day, \(summedColumns) FROM discovery_app_day WHERE day BETWEEN ? AND ? AND app = ? \
+        GROUP BY day ORDER BY day
+        """
+
+    /// `sql` (whose only day condition is `day BETWEEN ? AND ?`) limited to one data source's continuous report, its
+    /// value bound right after the days (``arguments(_:_:)``); unchanged for the global report (nil).
+    package static func scoped(_ sql: String, _ dataSource: Int64?) -> String {
+        guard dataSource != nil else { return sql }
+        return sql.replacingOccurrences(of: "day BETWEEN ? AND ?", with: "day BETWEEN ? AND ? AND data_source = ?")
+    }
+
+    /// The day range's bounds, then the data source when there is one (``scoped(_:_:)``).
+    static func arguments(_ days: ClosedRange<Int32>, _ dataSource: Int64?) -> StatementArguments {
+        var arguments: StatementArguments = [days.lowerBound, days.upperBound]
+        if let dataSource { arguments += [dataSource] }
+        return arguments
+    }
 
     /// Every (day, user) or (day, IP) rollup of a range, summed per key in Swift.
     package static func entityDays(table: String, column: String) -> String {

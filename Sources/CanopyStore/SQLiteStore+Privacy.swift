@@ -11,8 +11,8 @@ extension SQLiteStore {
                     db,
                     sql: """
                         SELECT day, app, user_name, source_ip, bytes_up, bytes_down, bytes_total, transactions,
-                            blocked, first_seen, last_seen
-                        FROM discovery_traffic WHERE user_name = ? ORDER BY day, app, source_ip
+                            blocked, first_seen, last_seen, data_source
+                        FROM discovery_traffic WHERE user_name = ? ORDER BY day, app, data_source, source_ip
                         """,
                     arguments: [user]
                 ).map(Self.discoveryRow)

@@ -8,25 +8,34 @@ extension SQLiteStore {
     /// row (a read and a write a row took twice the statements).
     static func merge(_ rollups: DiscoveryRollups, into db: Database) throws {
         let writeApp = try db.cachedStatement(
-            sql: upsert("discovery_app_day", key: "day, app", sketches: ["users", "ips"])
+            sql: upsert("discovery_app_day", key: "day, app, data_source", sketches: ["users", "ips"])
         )
         for (key, value) in rollups.appDays {
             try writeApp.execute(
-                arguments: [key.day, key.app] + sumArguments(value.sums) + [blob(value.users), blob(value.ips)]
+                arguments: [key.day, key.app, key.dataSource] + sumArguments(value.sums)
+                    + [blob(value.users), blob(value.ips)]
             )
         }
         for (table, column, entities) in [
             ("discovery_user_day", "user_name", rollups.userDays),
             ("discovery_ip_day", "source_ip", rollups.ipDays),
         ] {
-            let write = try db.cachedStatement(sql: upsert(table, key: "day, \(column)", sketches: ["apps"]))
+            let write = try db.cachedStatement(
+                sql: upsert(table, key: "day, \(column), data_source", sketches: ["apps"])
+            )
             for (key, value) in entities {
-                try write.execute(arguments: [key.day, key.key] + sumArguments(value.sums) + [blob(value.apps)])
+                try write.execute(
+                    arguments: [key.day, key.key, key.dataSource] + sumArguments(value.sums) + [blob(value.apps)]
+                )
             }
         }
-        let writeDay = try db.cachedStatement(sql: upsert("discovery_day", key: "day", sketches: ["users", "ips"]))
-        for (day, value) in rollups.days {
-            try writeDay.execute(arguments: [day] + sumArguments(value.sums) + [blob(value.users), blob(value.ips)])
+        let writeDay = try db.cachedStatement(
+            sql: upsert("discovery_day", key: "day, data_source", sketches: ["users", "ips"])
+        )
+        for (key, value) in rollups.days {
+            try writeDay.execute(
+                arguments: [key.day, key.dataSource] + sumArguments(value.sums) + [blob(value.users), blob(value.ips)]
+            )
         }
     }
 
@@ -55,7 +64,7 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT day, app, user_name, source_ip, bytes_up, bytes_down, bytes_total, transactions, blocked,
-                        first_seen, last_seen
+                        first_seen, last_seen, data_source
                     FROM discovery_traffic WHERE day = ?
                     """,
                 arguments: [day]
@@ -87,7 +96,8 @@ extension SQLiteStore {
             transactions: row["transactions"],
             blocked: row["blocked"],
             firstSeen: row["first_seen"],
-            lastSeen: row["last_seen"]
+            lastSeen: row["last_seen"],
+            dataSource: row["data_source"]
         )
     }
 

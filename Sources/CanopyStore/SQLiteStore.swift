@@ -37,7 +37,7 @@ package final class SQLiteStore: Store {
                         )
                         guard applied == nil else { return .commit }
                         for statement in migration.statements { try db.execute(sql: statement) }
-                        if migration.id == Schema.rollupsID { try Self.rebuildRollups(db, days: nil) }
+                        if migration.id == Schema.rollupsBuiltBy { try Self.rebuildRollups(db, days: nil) }
                         try db.execute(
                             sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)",
                             arguments: [migration.id]
@@ -281,10 +281,10 @@ package final class SQLiteStore: Store {
             try await pool.write { db in
                 let statement = try db.makeStatement(
                     sql: """
-                        INSERT INTO discovery_traffic (day, app, user_name, source_ip, bytes_up, bytes_down,
-                            bytes_total, transactions, blocked, first_seen, last_seen)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (day, app, user_name, source_ip) DO UPDATE SET
+                        INSERT INTO discovery_traffic (day, app, data_source, user_name, source_ip, bytes_up,
+                            bytes_down, bytes_total, transactions, blocked, first_seen, last_seen)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (day, app, data_source, user_name, source_ip) DO UPDATE SET
                             bytes_up = bytes_up + excluded.bytes_up,
                             bytes_down = bytes_down + excluded.bytes_down,
                             bytes_total = bytes_total + excluded.bytes_total,
@@ -296,7 +296,8 @@ package final class SQLiteStore: Store {
                 )
                 for r in rows {
                     try statement.execute(arguments: [
-                        r.day, r.app, r.user, r.sourceIP, r.bytesUp, r.bytesDown, r.bytesTotal, r.transactions,
+                        r.day, r.app, r.dataSource, r.user, r.sourceIP, r.bytesUp, r.bytesDown, r.bytesTotal,
+                        r.transactions,
                         r.blocked, r.firstSeen, r.lastSeen,
                     ])
                 }

@@ -108,30 +108,42 @@ package protocol Store: Sendable {
 
     // MARK: Cloud Discovery
 
-    /// Adds traffic to the (day, app, user, source IP) aggregates: counters add up, first/last seen widen.
+    /// Adds traffic to the (day, app, data source, user, source IP) aggregates: counters add up, first/last seen
+    /// widen.
     func addDiscovery(_ rows: [DiscoveryRow]) async throws
 
     /// Traffic per app over `days` (days since the epoch), with distinct users and source IPs; most bytes first.
-    func discoveryByApp(days: ClosedRange<Int32>) async throws -> [AppUsageSummary]
+    /// `dataSource` chooses a data source's continuous report; nil is the global report (every source).
+    func discoveryByApp(days: ClosedRange<Int32>, dataSource: Int64?) async throws -> [AppUsageSummary]
 
     /// Deletes the discovery aggregates of days before `day` (retention), or all of them when nil; returns how
     /// many aggregates were deleted.
     @discardableResult
     func deleteDiscovery(before day: Int32?) async throws -> Int
 
-    // MARK: Cloud Discovery dashboard
+    // MARK: Cloud Discovery dashboard (`dataSource`: a data source's continuous report; nil: the global one)
 
     /// Totals over `days` (distinct apps, users and source IPs; traffic).
-    func discoveryTotals(days: ClosedRange<Int32>) async throws -> DiscoveryTotals
+    func discoveryTotals(days: ClosedRange<Int32>, dataSource: Int64?) async throws -> DiscoveryTotals
 
     /// Traffic per user over `days` (of `app` only, when given), most bytes first, at most `limit` (all when nil).
-    func discoveryByUser(days: ClosedRange<Int32>, app: String?, limit: Int?) async throws -> [EntityUsageSummary]
+    func discoveryByUser(
+        days: ClosedRange<Int32>,
+        dataSource: Int64?,
+        app: String?,
+        limit: Int?
+    ) async throws -> [EntityUsageSummary]
 
     /// Traffic per source IP over `days` (of `app` only, when given), most bytes first, at most `limit`.
-    func discoveryByIP(days: ClosedRange<Int32>, app: String?, limit: Int?) async throws -> [EntityUsageSummary]
+    func discoveryByIP(
+        days: ClosedRange<Int32>,
+        dataSource: Int64?,
+        app: String?,
+        limit: Int?
+    ) async throws -> [EntityUsageSummary]
 
     /// Traffic per day over `days` (of `app` only, when given), oldest first; days without traffic are left out.
-    func discoveryDaily(days: ClosedRange<Int32>, app: String?) async throws -> [DailyUsage]
+    func discoveryDaily(days: ClosedRange<Int32>, dataSource: Int64?, app: String?) async throws -> [DailyUsage]
 
     // MARK: Data sources (continuous discovery)
 
@@ -259,4 +271,36 @@ package protocol Store: Sendable {
     /// Deletes entries older than `time` (ms since the epoch); returns how many.
     @discardableResult
     func deleteGovernance(before time: Int64) async throws -> Int
+}
+
+extension Store {
+    // The global continuous report (every data source), for callers that never choose one.
+
+    package func discoveryByApp(days: ClosedRange<Int32>) async throws -> [AppUsageSummary] {
+        try await discoveryByApp(days: days, dataSource: nil)
+    }
+
+    package func discoveryTotals(days: ClosedRange<Int32>) async throws -> DiscoveryTotals {
+        try await discoveryTotals(days: days, dataSource: nil)
+    }
+
+    package func discoveryByUser(
+        days: ClosedRange<Int32>,
+        app: String?,
+        limit: Int?
+    ) async throws -> [EntityUsageSummary] {
+        try await discoveryByUser(days: days, dataSource: nil, app: app, limit: limit)
+    }
+
+    package func discoveryByIP(
+        days: ClosedRange<Int32>,
+        app: String?,
+        limit: Int?
+    ) async throws -> [EntityUsageSummary] {
+        try await discoveryByIP(days: days, dataSource: nil, app: app, limit: limit)
+    }
+
+    package func discoveryDaily(days: ClosedRange<Int32>, app: String?) async throws -> [DailyUsage] {
+        try await discoveryDaily(days: days, dataSource: nil, app: app)
+    }
 }

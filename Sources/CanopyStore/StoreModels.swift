@@ -34,7 +34,7 @@ package struct StoredAuditEntry: Sendable, Hashable, Codable {
     }
 }
 
-/// Traffic of one (day, app, user, source IP): the grain Cloud Discovery stores (DESIGN.md §3.1).
+/// Traffic of one (day, data source, app, user, source IP): the grain Cloud Discovery stores (DESIGN.md §3.1).
 package struct DiscoveryRow: Sendable, Hashable {
     /// Days since the epoch (UTC).
     package var day: Int32
@@ -52,6 +52,8 @@ package struct DiscoveryRow: Sendable, Hashable {
     /// First and last record time in ms since the epoch.
     package var firstSeen: Int64
     package var lastSeen: Int64
+    /// The data source that received it (its continuous report), 0 for traffic of no data source (demo data).
+    package var dataSource: Int64
 
     package init(
         day: Int32,
@@ -64,9 +66,11 @@ package struct DiscoveryRow: Sendable, Hashable {
         transactions: Int64,
         blocked: Int64,
         firstSeen: Int64,
-        lastSeen: Int64
+        lastSeen: Int64,
+        dataSource: Int64 = 0
     ) {
         self.day = day
+        self.dataSource = dataSource
         self.app = app
         self.user = user
         self.sourceIP = sourceIP

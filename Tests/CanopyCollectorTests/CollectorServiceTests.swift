@@ -96,9 +96,9 @@ import Testing
 
         static let squid = BuiltinParsers.factories.first { $0.descriptor.id == "squid.native" }
 
-        static func perApp(_ store: any Store) async throws -> [String: [Int64]] {
+        static func perApp(_ store: any Store, dataSource: Int64? = nil) async throws -> [String: [Int64]] {
             var out: [String: [Int64]] = [:]
-            for app in try await store.discoveryByApp(days: 0...100_000) {
+            for app in try await store.discoveryByApp(days: 0...100_000, dataSource: dataSource) {
                 out[app.app] = [app.transactions, app.bytesUp, app.bytesDown, app.blocked]
             }
             return out
@@ -173,6 +173,11 @@ import Testing
         let collected = try await Fixture.perApp(fixture.store)
         #expect(!reference.isEmpty)
         #expect(collected == reference.mapValues { $0.map { $0 * 5 } })
+        // …and each source's continuous report holds exactly what it received: the file once.
+        for id in ids {
+            let name = sources.first { $0.id == id }?.name ?? "?"
+            #expect(try await Fixture.perApp(fixture.store, dataSource: id) == reference, "\(name)")
+        }
     }
 
     @Test func aWatchedFolderReadsSettledFilesOnceArchivesThemAndCountsADamagedOne() async throws {
@@ -196,7 +201,9 @@ import Testing
         #expect(manager.fileExists(atPath: folder.appendingPathComponent("processed/a.log").path))
         #expect(manager.fileExists(atPath: folder.appendingPathComponent("failed/b.log.gz").path))
         #expect(!manager.fileExists(atPath: folder.appendingPathComponent("a.log").path))
-        #expect(try await Fixture.perApp(fixture.store) == (try await fixture.reference()))
+        let reference = try await fixture.reference()
+        #expect(try await Fixture.perApp(fixture.store) == reference)
+        #expect(try await Fixture.perApp(fixture.store, dataSource: id) == reference)
         // Read once: more passes add nothing.
         await service.pass()
         #expect(try await fixture.store.intakes()[id]?.lines == Int64(fixture.lines + 1))

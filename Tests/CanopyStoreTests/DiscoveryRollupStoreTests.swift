@@ -7,8 +7,8 @@ import Testing
 /// IP) grain says (for sets small enough to be counted exactly), after re-adds, retention, privacy erasure and a
 /// migration that builds them from data stored before they existed.
 @Suite struct DiscoveryRollupStoreTests {
-    /// 4,000 rows over 6 days, 25 apps, 300 users, 200 IPs, some without a user or IP, in uneven batches with keys
-    /// repeated within and across batches.
+    /// 4,000 rows over 6 days, 25 apps, 300 users, 200 IPs, some without a user or IP, from three data sources (0:
+    /// none) that see the same users and apps, in uneven batches with keys repeated within and across batches.
     static func workload(seed: UInt64 = 7) -> [[DiscoveryRow]] {
         var random = SeededRandom(seed: seed)
         var batches: [[DiscoveryRow]] = []
@@ -30,7 +30,8 @@ import Testing
                     transactions: Int64(1 + random.next(5)),
                     blocked: Int64(random.next(3) == 0 ? 1 : 0),
                     firstSeen: time,
-                    lastSeen: time + Int64(random.next(1_000))
+                    lastSeen: time + Int64(random.next(1_000)),
+                    dataSource: Int64(random.next(3))
                 )
             )
             if random.next(300) == 0 || i == 3_999 {
@@ -43,29 +44,43 @@ import Testing
 
     static let ranges: [ClosedRange<Int32>] = [20_100...20_105, 20_101...20_103, 20_104...20_104, 0...Int32.max, 1...2]
 
-    /// Every dashboard read equals the brute-force answer over `rows`.
+    /// Every dashboard read equals the brute-force answer over `rows`: of the global report (every source merged)
+    /// and of each data source's report (an unknown source's is empty).
     static func expectMatches(_ store: any Store, _ rows: [DiscoveryRow]) async throws {
+        for source in [nil, 0, 1, 2, 99] as [Int64?] {
+            try await expectMatches(store, rows.filter { source == nil || $0.dataSource == source }, source)
+        }
+    }
+
+    static func expectMatches(_ store: any Store, _ rows: [DiscoveryRow], _ source: Int64?) async throws {
         for range in ranges {
             let inRange = rows.filter { range.contains($0.day) }
-            #expect(try await store.discoveryByApp(days: range) == Exact.byApp(inRange), "\(range)")
-            #expect(try await store.discoveryTotals(days: range) == Exact.totals(inRange), "\(range)")
-            #expect(try await store.discoveryDaily(days: range, app: nil) == Exact.daily(inRange), "\(range)")
+            let named = "\(range) source \(String(describing: source))"
+            #expect(try await store.discoveryByApp(days: range, dataSource: source) == Exact.byApp(inRange), "\(named)")
             #expect(
-                try await store.discoveryDaily(days: range, app: "app3")
+                try await store.discoveryTotals(days: range, dataSource: source) == Exact.totals(inRange),
+                "\(named)"
+            )
+            #expect(
+                try await store.discoveryDaily(days: range, dataSource: source, app: nil) == Exact.daily(inRange),
+                "\(named)"
+            )
+            #expect(
+                try await store.discoveryDaily(days: range, dataSource: source, app: "app3")
                     == Exact.daily(inRange.filter { $0.app == "app3" })
             )
             for limit in [10, nil] as [Int?] {
                 #expect(
-                    try await store.discoveryByUser(days: range, app: nil, limit: limit)
+                    try await store.discoveryByUser(days: range, dataSource: source, app: nil, limit: limit)
                         == Exact.entities(inRange, \.user, limit: limit),
-                    "\(range) \(String(describing: limit))"
+                    "\(named) \(String(describing: limit))"
                 )
                 #expect(
-                    try await store.discoveryByIP(days: range, app: nil, limit: limit)
+                    try await store.discoveryByIP(days: range, dataSource: source, app: nil, limit: limit)
                         == Exact.entities(inRange, \.sourceIP, limit: limit)
                 )
                 #expect(
-                    try await store.discoveryByUser(days: range, app: "app5", limit: limit)
+                    try await store.discoveryByUser(days: range, dataSource: source, app: "app5", limit: limit)
                         == Exact.entities(inRange.filter { $0.app == "app5" }, \.user, limit: limit)
                 )
             }
@@ -100,12 +115,17 @@ import Testing
         }
     }
 
-    /// Data stored before v7: the migration builds the rollups from it.
-    @Test(arguments: Backend.available)
-    func theRollupMigrationBuildsRollupsFromDataStoredBefore(_ backend: Backend) async throws {
-        let rows = Self.workload(seed: 11).flatMap { $0 }
-        let before = (backend == .sqlite ? Schema.sqlite : Schema.postgres).prefix { !$0.id.hasPrefix("v7") }
-        #expect(before.count == 6)
+    /// Data stored before v7 (no rollups) or before v12 (no data sources): migrating builds the rollups from it,
+    /// and all of it is traffic of no data source (0).
+    @Test(arguments: Backend.available, ["v7", "v12"])
+    func migratingBuildsRollupsFromDataStoredBefore(_ backend: Backend, _ upTo: String) async throws {
+        let rows = Self.workload(seed: 11).flatMap { $0 }.map {
+            var row = $0
+            row.dataSource = 0
+            return row
+        }
+        let before = (backend == .sqlite ? Schema.sqlite : Schema.postgres).prefix { !$0.id.hasPrefix(upTo) }
+        #expect(before.count == (upTo == "v7" ? 6 : 11))
         // One row per key, in one statement.
         var merged: [Exact.Key: DiscoveryRow] = [:]
         for r in rows {
@@ -182,10 +202,11 @@ import Testing
 enum Exact {
     struct Key: Hashable {
         var day: Int32
+        var dataSource: Int64
         var app: String
         var user: String
         var ip: String
-        init(_ r: DiscoveryRow) { (day, app, user, ip) = (r.day, r.app, r.user, r.sourceIP) }
+        init(_ r: DiscoveryRow) { (day, dataSource, app, user, ip) = (r.day, r.dataSource, r.app, r.user, r.sourceIP) }
     }
 
     static func sums(_ rows: [DiscoveryRow]) -> (Int64, Int64, Int64, Int64, Int64, Int64, Int64) {

@@ -2,7 +2,7 @@ package import CanopyDiscovery
 package import CanopyStore
 
 /// Cloud Discovery into the store: logs (files, directories, .gz, .zip) are parsed like `canopy discover` reads them
-/// and added to the store at the (day, app, user, source IP) grain.
+/// and added to the store at the (day, app, data source, user, source IP) grain.
 package enum DiscoveryIngest {
     /// What one ingestion did.
     package struct Outcome: Sendable {
@@ -33,6 +33,8 @@ package enum DiscoveryIngest {
     ///     counted under it, even when none parses.
     ///   - parsers: the formats to detect among.
     ///   - context: parse settings.
+    ///   - dataSource: the data source whose continuous report the traffic belongs to (a watched folder's id); 0 for
+    ///     none (demo data).
     /// - Returns: what was read, parsed and stored; unreadable or unrecognized inputs are listed, not thrown.
     /// - Throws: ``StoreError`` when the store fails.
     package static func ingest(
@@ -44,7 +46,8 @@ package enum DiscoveryIngest {
         endingOn: Int32? = nil,
         format: ParserFactory? = nil,
         parsers: [ParserFactory] = BuiltinParsers.factories,
-        context: ParseContext = ParseContext(capturesDetail: false)
+        context: ParseContext = ParseContext(capturesDetail: false),
+        dataSource: Int64 = 0
     ) async throws -> Outcome {
         var outcome = Outcome()
         let matcher = matcher ?? AppMatcher(catalog: catalog)
@@ -85,7 +88,12 @@ package enum DiscoveryIngest {
             }
             outcome.records += ingest.statistics.records
             let shift = endingOn.map { $0 - (grain.cells.keys.map(\.day).max() ?? $0) } ?? 0
-            let rows = grain.rows(catalog: catalog, shiftDays: shift, pseudonymize: pseudonymize)
+            let rows = grain.rows(
+                catalog: catalog,
+                shiftDays: shift,
+                pseudonymize: pseudonymize,
+                dataSource: dataSource
+            )
             var start = 0
             while start < rows.count {
                 let end = min(rows.count, start + batchSize)

@@ -9,11 +9,13 @@ extension GrainAggregator {
     ///   - catalog: the catalog the aggregator's matcher was built from (its app indexes name these apps).
     ///   - shiftDays: days added to every aggregate (demo data moved to end today); 0 keeps the logged days.
     ///   - pseudonymize: replaces each user name (anonymization); nil stores names as logged.
+    ///   - dataSource: the data source that received the traffic (0: none).
     /// - Returns: one row per (day, app, user, source IP) aggregate.
     package func rows(
         catalog: AppCatalog,
         shiftDays: Int32 = 0,
-        pseudonymize: (@Sendable (String) -> String)? = nil
+        pseudonymize: (@Sendable (String) -> String)? = nil,
+        dataSource: Int64 = 0
     ) -> [DiscoveryRow] {
         let shiftMs = Int64(shiftDays) * 86_400_000
         return cells.map { key, counters in
@@ -28,7 +30,8 @@ extension GrainAggregator {
                 transactions: counters.transactions,
                 blocked: counters.blocked,
                 firstSeen: counters.firstSeen == .max ? 0 : counters.firstSeen + shiftMs,
-                lastSeen: counters.lastSeen == .min ? 0 : counters.lastSeen + shiftMs
+                lastSeen: counters.lastSeen == .min ? 0 : counters.lastSeen + shiftMs,
+                dataSource: dataSource
             )
         }
     }

@@ -98,6 +98,9 @@ package final class SourceIntake: Sendable {
             return (grain, catalog, state.drained, previous, state.lastReceivedAt)
         }
         let intake = DataSourceIntake(statistics: statistics, since: previous, lastReceivedAt: last)
-        return Drained(rows: grain.rows(catalog: catalog, pseudonymize: pseudonymize), intake: intake)
+        return Drained(
+            rows: grain.rows(catalog: catalog, pseudonymize: pseudonymize, dataSource: source.id),
+            intake: intake
+        )
     }
 }

@@ -64,6 +64,7 @@ struct PortalAdminRoutes {
     // MARK: Data sources
 
     struct SourceRow {
+        var id: Int64
         var name: String
         var format: String
         var listener: String
@@ -89,6 +90,7 @@ struct PortalAdminRoutes {
             let health = DataSourceHealth(source: source, intake: intake, now: now)
             rows.append(
                 SourceRow(
+                    id: source.id,
                     name: source.name,
                     format: source.format,
                     listener: source.port.map { "\(source.transport.rawValue) port \($0)" }

@@ -53,13 +53,14 @@ struct PortalDiscoveryRoutes {
         if context.principal?.role == .appAdmin { return Response.redirect(to: "/discovery/apps", type: .normal) }
         try context.requirePortal(.readDiscovery)
         let catalog = try await tenant.portal(store)
-        let range = RangeChoice(request, today: today)
+        let range = try await RangeChoice(request, today: today, store: store)
+        let source = range.dataSource
         // The five reads at once: both backends read concurrently (SQLite's WAL readers, PostgreSQL's pool).
-        async let totalsRead = store.discoveryTotals(days: range.days)
-        async let appsRead = store.discoveryByApp(days: range.days)
-        async let usersRead = store.discoveryByUser(days: range.days, app: nil, limit: 10)
-        async let ipsRead = store.discoveryByIP(days: range.days, app: nil, limit: 10)
-        async let dailyRead = store.discoveryDaily(days: range.days, app: nil)
+        async let totalsRead = store.discoveryTotals(days: range.days, dataSource: source)
+        async let appsRead = store.discoveryByApp(days: range.days, dataSource: source)
+        async let usersRead = store.discoveryByUser(days: range.days, dataSource: source, app: nil, limit: 10)
+        async let ipsRead = store.discoveryByIP(days: range.days, dataSource: source, app: nil, limit: 10)
+        async let dailyRead = store.discoveryDaily(days: range.days, dataSource: source, app: nil)
         let (totals, apps, users, ips, daily) = try await (totalsRead, appsRead, usersRead, ipsRead, dailyRead)
         let scorer = try await catalog.scorer(store: store, now: clock())
         var categories: [String: Int64] = [:]
@@ -166,13 +167,13 @@ struct PortalDiscoveryRoutes {
     private func apps(_ request: Request, _ context: CanopyRequestContext) async throws -> Response {
         let principal = try context.requirePortal(.readApps)
         let catalog = try await tenant.portal(store)
-        let range = RangeChoice(request, today: today)
+        let range = try await RangeChoice(request, today: today, store: store)
         let q = request.uri.queryParameters
         let text = String(q["q"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let category = String(q["category"] ?? "")
         let level = String(q["level"] ?? "")
         let tag = String(q["tag"] ?? "")
-        let usage = try await store.discoveryByApp(days: range.days)
+        let usage = try await store.discoveryByApp(days: range.days, dataSource: range.dataSource)
         let tags = try await store.appTags()
         let scorer = try await catalog.scorer(store: store, now: clock())
         var rows: [AppRow] = []
@@ -358,10 +359,11 @@ struct PortalDiscoveryRoutes {
         guard principal.covers(id) else { throw PortalError(.forbidden, "This app is not one of your apps.") }
         guard TagPath.isSlug(id, max: 100) else { throw PortalError(.notFound, "There is no such app.") }
         let entry = catalog.catalog.app(id: id)
-        let range = RangeChoice(request, today: today)
-        let daily = try await store.discoveryDaily(days: range.days, app: id)
-        let users = try await store.discoveryByUser(days: range.days, app: id, limit: 50)
-        let ips = try await store.discoveryByIP(days: range.days, app: id, limit: 50)
+        let range = try await RangeChoice(request, today: today, store: store)
+        let source = range.dataSource
+        let daily = try await store.discoveryDaily(days: range.days, dataSource: source, app: id)
+        let users = try await store.discoveryByUser(days: range.days, dataSource: source, app: id, limit: 50)
+        let ips = try await store.discoveryByIP(days: range.days, dataSource: source, app: id, limit: 50)
         guard entry != nil || !daily.isEmpty else { throw PortalError(.notFound, "There is no such app.") }
         let explanation = try await catalog.scorer(store: store, now: clock()).explain(appID: id)
         let tags = (try await store.appTags()[id] ?? []).sorted()
@@ -430,23 +432,26 @@ struct PortalDiscoveryRoutes {
 
     private func entities(_ request: Request, _ context: CanopyRequestContext, users: Bool) async throws -> Response {
         try context.requirePortal(.readDiscovery)
-        let range = RangeChoice(request, today: today)
+        let range = try await RangeChoice(request, today: today, store: store)
+        let source = range.dataSource
         let category = request.uri.queryParameters["category"].map(String.init).flatMap {
             IPRangeCategory(rawValue: $0)?.rawValue ?? ($0 == "none" ? "none" : nil)
         }
         var rows: [EntityRow]
         if users {
-            rows = try await store.discoveryByUser(days: range.days, app: nil, limit: 1_000).map(EntityRow.init)
+            rows = try await store.discoveryByUser(days: range.days, dataSource: source, app: nil, limit: 1_000)
+                .map(EntityRow.init)
         } else {
             let table = IPRangeTable(try await store.ipRanges())
-            rows = try await store.discoveryByIP(days: range.days, app: nil, limit: 1_000).compactMap { s in
-                let match = table.range(of: s.key)
-                guard category == nil || (match?.category ?? "none") == category else { return nil }
-                var row = EntityRow(s)
-                row.rangeName = match?.name
-                row.rangeCategory = match.map { IPRangeCategory(rawValue: $0.category)?.title ?? $0.category }
-                return row
-            }
+            rows = try await store.discoveryByIP(days: range.days, dataSource: source, app: nil, limit: 1_000)
+                .compactMap { s in
+                    let match = table.range(of: s.key)
+                    guard category == nil || (match?.category ?? "none") == category else { return nil }
+                    var row = EntityRow(s)
+                    row.rangeName = match?.name
+                    row.rangeCategory = match.map { IPRangeCategory(rawValue: $0.category)?.title ?? $0.category }
+                    return row
+                }
         }
         let options =
             [Option(value: "", title: "Every address", selected: category == nil)]
@@ -506,6 +511,8 @@ extension PortalDiscoveryRoutes.EntityRow {
 }
 
 /// The time-range selector of discovery pages: the last 7, 30 or 90 days (30 by default).
+/// The Cloud Discovery pages' selectors: the time range (`days=`) and the continuous report (`report=`: the global
+/// report or one data source's, ``ContinuousReports``).
 struct RangeChoice {
     struct Choice {
         var days: Int
@@ -513,17 +520,47 @@ struct RangeChoice {
         var selected: Bool
     }
 
+    struct Report {
+        var value: String
+        var title: String
+        var selected: Bool
+    }
+
     var days: ClosedRange<Int32>
     var count: Int
     var choices: [Choice]
+    /// The chosen data source's report; nil for the global report.
+    var dataSource: Int64?
+    var reports: [Report]
+    /// The chosen report's name, for headings.
+    var reportName: String
+    /// `days=…` and, for a data source's report, `&report=…`: what links to other discovery pages carry.
+    var query: String
 
-    init(_ request: Request, today: Int32) {
+    init(_ request: Request, today: Int32, sources: [DataSource]) throws {
         let asked = request.uri.queryParameters["days"].flatMap { Int(String($0)) } ?? 30
         count = [1, 7, 30, 90].contains(asked) ? asked : 30
         days = (today - Int32(count) + 1)...today
         choices = [1, 7, 30, 90].map { n in
             Choice(days: n, title: n == 1 ? "Today" : "Last \(n) days", selected: n == asked)
         }
+        let chosen: DataSource?
+        switch ContinuousReports.dataSource(request.uri.queryParameters["report"].map(String.init), sources: sources) {
+        case .success(let source): chosen = source
+        case .failure(.malformed(let reason)):
+            throw PortalError(.badRequest, reason.prefix(1).uppercased() + reason.dropFirst() + ".")
+        case .failure(.unknown): throw PortalError(.notFound, "There is no such continuous report.")
+        }
+        dataSource = chosen?.id
+        reportName = chosen?.name ?? "Global report"
+        reports =
+            [Report(value: ContinuousReports.global, title: "Global report", selected: chosen == nil)]
+            + sources.map { Report(value: String($0.id), title: $0.name, selected: $0.id == chosen?.id) }
+        query = "days=\(count)" + (chosen.map { "&report=\($0.id)" } ?? "")
+    }
+
+    init(_ request: Request, today: Int32, store: any Store) async throws {
+        try self.init(request, today: today, sources: try await store.dataSources())
     }
 }
 
