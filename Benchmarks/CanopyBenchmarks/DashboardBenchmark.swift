@@ -24,14 +24,23 @@ struct DashboardBenchmark {
         var rows = 0
         var ingestSeconds = 0.0
         var databaseBytes: Int64 = 0
+        /// With the finished weeks built.
         var canopy: [String: [Timing]] = [:]
+        /// From the daily rollups alone, before building the weeks.
+        var canopyDaily: [String: [Timing]] = [:]
+        var weeksBuilt = 0
+        var buildSeconds = 0.0
+        /// Rollup rows a key each range reads with the weeks built (days plus weeks).
+        var units: [String: Int] = [:]
         var sqliteSame: [String: Double] = [:]
         var sqliteGrain: [String: Double] = [:]
         var largestError = 0.0
         var errorNote = ""
     }
 
-    static let lastDay: Int32 = 20_760
+    /// Wednesday 2026-11-04: a 30-day range then starts on a Tuesday, the alignment that leaves the most edge days
+    /// outside whole weeks (3 weeks and 9 days; from a Monday it would be 4 weeks and 2 days).
+    static let lastDay: Int32 = 20_761
 
     func run() async throws -> Result {
         try? FileManager.default.removeItem(atPath: dir)
@@ -62,7 +71,42 @@ struct DashboardBenchmark {
         result.databaseBytes =
             ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0
 
-        // Canopy: each read, and the dashboard page's five together, over the month and over its last week.
+        // Canopy: each read, and the dashboard page's five together, over the month and over its last week — first
+        // from the daily rollups alone, then with the finished weeks built (as the server does within the hour).
+        result.canopyDaily = try await measure(store)
+        let build = Date()
+        result.weeksBuilt = try await store.buildDiscoveryWeeks(before: Self.lastDay, now: 0)
+        result.buildSeconds = Date().timeIntervalSince(build)
+        result.canopy = try await measure(store)
+        for (label, range) in ranges {
+            let keys = (
+                users: try await store.discoveryByUser(days: range, app: nil, limit: 10).map(\.key),
+                ips: try await store.discoveryByIP(days: range, app: nil, limit: 10).map(\.key)
+            )
+            let weeks = try await store.discoveryWeeks(range)
+            result.units[label] =
+                weeks.days.reduce(0) { $0 + $1.count } + weeks.weeks.reduce(0) { $0 + $1.count / 7 + 1 }
+            result.sqliteSame[label] = try sqlite3(path, sameSQL(range, weeks, keys))
+            result.sqliteGrain[label] = try sqlite3(path, grainSQL(range))
+        }
+
+        // The sketches' error against the exact sets, on the two largest counts.
+        let month = ranges[0].1
+        let totals = try await store.discoveryTotals(days: month)
+        let top = try await store.discoveryByApp(days: month).first { $0.app == generator.topApp }
+        let errors = [
+            (totals.users, exactUsers.count), (top?.users ?? 0, exactTopAppUsers.count),
+        ]
+        result.largestError = errors.map { abs(Double($0.0 - $0.1)) / Double(max($0.1, 1)) }.max() ?? 0
+        result.errorNote =
+            "users in the month: \(totals.users) shown, \(exactUsers.count) exact; "
+            + "users of the top app: \(top?.users ?? 0) shown, \(exactTopAppUsers.count) exact"
+        return result
+    }
+
+    /// Each read's timings and the five's together, per range.
+    func measure(_ store: SQLiteStore) async throws -> [String: [Timing]] {
+        var out: [String: [Timing]] = [:]
         for (label, range) in ranges {
             var timings: [Timing] = []
             var whole: [Double] = []
@@ -91,28 +135,9 @@ struct DashboardBenchmark {
             }
             timings.append(Self.timing("dashboard (all five)", whole))
             timings.append(Self.timing("dashboard page (the five at once)", together))
-            result.canopy[label] = timings
-
-            let keys = (
-                users: try await store.discoveryByUser(days: range, app: nil, limit: 10).map(\.key),
-                ips: try await store.discoveryByIP(days: range, app: nil, limit: 10).map(\.key)
-            )
-            result.sqliteSame[label] = try sqlite3(path, sameSQL(range, keys))
-            result.sqliteGrain[label] = try sqlite3(path, grainSQL(range))
+            out[label] = timings
         }
-
-        // The sketches' error against the exact sets, on the two largest counts.
-        let month = ranges[0].1
-        let totals = try await store.discoveryTotals(days: month)
-        let top = try await store.discoveryByApp(days: month).first { $0.app == generator.topApp }
-        let errors = [
-            (totals.users, exactUsers.count), (top?.users ?? 0, exactTopAppUsers.count),
-        ]
-        result.largestError = errors.map { abs(Double($0.0 - $0.1)) / Double(max($0.1, 1)) }.max() ?? 0
-        result.errorNote =
-            "users in the month: \(totals.users) shown, \(exactUsers.count) exact; "
-            + "users of the top app: \(top?.users ?? 0) shown, \(exactTopAppUsers.count) exact"
-        return result
+        return out
     }
 
     var ranges: [(String, ClosedRange<Int32>)] {
@@ -139,25 +164,26 @@ struct DashboardBenchmark {
     }
 
     /// The statements Canopy runs for the dashboard, with the values it binds.
-    func sameSQL(_ range: ClosedRange<Int32>, _ keys: (users: [String], ips: [String])) -> [String] {
-        let (a, b) = (String(range.lowerBound), String(range.upperBound))
+    func sameSQL(
+        _ range: ClosedRange<Int32>,
+        _ weeks: DiscoveryWeeks,
+        _ keys: (users: [String], ips: [String])
+    ) -> [String] {
         var statements = [
-            Self.bind(SQLiteDashboardSQL.days, [a, b]),
-            Self.bind(SQLiteDashboardSQL.appCount, [a, b]),
-            Self.bind(SQLiteDashboardSQL.appDays, [a, b]),
+            SQLiteDashboardSQL.days(weeks, nil),
+            SQLiteDashboardSQL.appCount(weeks, nil),
+            SQLiteDashboardSQL.appDays(weeks, nil),
         ]
         for (entity, chosen) in [(SQLiteDashboardSQL.users, keys.users), (SQLiteDashboardSQL.ips, keys.ips)] {
-            statements.append(
-                Self.bind(SQLiteDashboardSQL.entityDays(table: entity.table, column: entity.column), [a, b])
-            )
+            statements.append(SQLiteDashboardSQL.entityDays(entity, weeks, nil))
             statements.append(
                 Self.bind(
-                    SQLiteDashboardSQL.appSketches(table: entity.table, column: entity.column, keys: chosen.count),
-                    [a, b] + chosen.map(Self.quote)
+                    SQLiteDashboardSQL.appSketches(entity, weeks, nil, keys: chosen.count),
+                    chosen.map(Self.quote)
                 )
             )
         }
-        statements.append(Self.bind(SQLiteDashboardSQL.daily, [a, b]))
+        statements.append(SQLiteDashboardSQL.daily(range, nil))
         return statements
     }
 
@@ -322,13 +348,17 @@ extension DashboardBenchmark.Result {
             `addDiscovery` in batches of \(b.batch): \(String(format: "%.1f", ingestSeconds)) s, \
             \(Int(Double(rows) / max(ingestSeconds, 1e-9))) rows/s with the rollups; database \(databaseBytes / 1_048_576) MiB.
 
-            | range | read | canopy best ms | canopy median ms |
-            |---|---|---|---|
+            Building the \(weeksBuilt) finished weeks' weekly rollups from the daily ones: \
+            \(String(format: "%.2f", buildSeconds)) s.
+
+            | range | read | daily only: best ms | median ms | with weeks: best ms | median ms |
+            |---|---|---|---|---|---|
 
             """
         for (label, _) in b.ranges {
-            for t in canopy[label] ?? [] {
-                out += "| \(label) | \(t.name) | \(ms(t.best)) | \(ms(t.median)) |\n"
+            for (daily, t) in zip(canopyDaily[label] ?? [], canopy[label] ?? []) {
+                out += "| \(label) (\(units[label] ?? 0) rows a key) | \(t.name) | \(ms(daily.best)) | "
+                out += "\(ms(daily.median)) | \(ms(t.best)) | \(ms(t.median)) |\n"
             }
         }
         out += """

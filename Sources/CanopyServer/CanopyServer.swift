@@ -237,7 +237,8 @@ package struct CanopyServer: Sendable {
             clock: Self.now,
             logger: logger
         )
-        var services: [any Service] = [retention, SnapshotJobsService(jobs: snapshots)]
+        let weeks = PeriodicService.discoveryWeeks(store: store, clock: Self.now, logger: logger)
+        var services: [any Service] = [retention, weeks, SnapshotJobsService(jobs: snapshots)]
         if options.catalog != nil {
             services.append(
                 CollectorService(

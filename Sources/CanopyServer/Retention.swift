@@ -168,7 +168,8 @@ package enum Retention {
     }
 }
 
-/// Runs ``Retention/apply(to:now:)`` at start and then every `interval`, until graceful shutdown.
+/// Runs ``Retention/apply(to:now:)`` and the other expiries at start and then every `interval` (daily), until graceful
+/// shutdown.
 package struct RetentionService: Service {
     let store: any Store
     let interval: Duration
@@ -188,28 +189,20 @@ package struct RetentionService: Service {
     }
 
     package func run() async throws {
-        while !Task.isCancelled {
-            do {
-                let deleted = try await Retention.apply(to: store, now: clock())
-                if deleted > 0 {
-                    logger.notice("retention deleted old discovery aggregates", metadata: ["count": "\(deleted)"])
-                }
-                let alerts = try await Retention.applyToAlerts(in: store, now: clock())
-                if alerts > 0 { logger.notice("retention deleted old alerts", metadata: ["count": "\(alerts)"]) }
-                let governance = try await Retention.applyToGovernance(in: store, now: clock())
-                if governance > 0 {
-                    logger.notice("retention deleted old governance entries", metadata: ["count": "\(governance)"])
-                }
-                let sessions = try await Retention.deleteEndedSessions(in: store, now: clock())
-                if sessions > 0 { logger.info("ended sessions deleted", metadata: ["count": "\(sessions)"]) }
-            } catch {
-                logger.error("retention failed", metadata: ["error": "\(error)"])
+        try await PeriodicService(name: "retention", interval: interval, logger: logger) {
+            let deleted = try await Retention.apply(to: store, now: clock())
+            if deleted > 0 {
+                logger.notice("retention deleted old discovery aggregates", metadata: ["count": "\(deleted)"])
             }
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                return  // Shutting down.
+            let alerts = try await Retention.applyToAlerts(in: store, now: clock())
+            if alerts > 0 { logger.notice("retention deleted old alerts", metadata: ["count": "\(alerts)"]) }
+            let governance = try await Retention.applyToGovernance(in: store, now: clock())
+            if governance > 0 {
+                logger.notice("retention deleted old governance entries", metadata: ["count": "\(governance)"])
             }
+            let sessions = try await Retention.deleteEndedSessions(in: store, now: clock())
+            if sessions > 0 { logger.info("ended sessions deleted", metadata: ["count": "\(sessions)"]) }
         }
+        .run()
     }
 }

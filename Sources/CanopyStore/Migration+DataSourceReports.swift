@@ -5,12 +5,6 @@ extension Schema {
     /// page), and the global report reads a day range of every source.
     static let dataSourceReportsID = "v12-data-source-reports"
 
-    /// The migration after whose statements the rollups are rebuilt from the grain, in its transaction: the last one
-    /// that reshapes the grain or the rollups, since the rebuild is today's code and writes today's columns. (v7 did
-    /// it until v12 added `data_source`; a v6 database now gets empty rollup tables at v7 and their rows at v12, a
-    /// v7–v11 one has them rebuilt at v12, with the same sums and sketches.)
-    static let rollupsBuiltBy = dataSourceReportsID
-
     static let sqliteDataSourceReports = Migration(
         id: dataSourceReportsID,
         statements: sqliteRebuild(

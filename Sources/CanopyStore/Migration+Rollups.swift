@@ -49,13 +49,13 @@ extension Schema {
         ]
     )
 
-    private static let sqliteSums = """
+    static let sqliteSums = """
         bytes_up INTEGER NOT NULL, bytes_down INTEGER NOT NULL, bytes_total INTEGER NOT NULL, \
         transactions INTEGER NOT NULL, blocked INTEGER NOT NULL, first_seen INTEGER NOT NULL, \
         last_seen INTEGER NOT NULL
         """
 
-    private static let postgresSums = """
+    static let postgresSums = """
         bytes_up BIGINT NOT NULL, bytes_down BIGINT NOT NULL, bytes_total BIGINT NOT NULL, \
         transactions BIGINT NOT NULL, blocked BIGINT NOT NULL, first_seen BIGINT NOT NULL, \
         last_seen BIGINT NOT NULL

@@ -40,7 +40,9 @@ package struct Migration: Sendable, Hashable {
 ///   (``GovernanceEntry``);
 /// - `admin_app_scopes(admin, app)` (v11): the apps each app-scoped admin manages;
 /// - v12 adds `data_source` to the key of `discovery_traffic` and of every rollup (continuous reports per data
-///   source).
+///   source);
+/// - `discovery_app_week`, `discovery_user_week`, `discovery_ip_week`, `discovery_week`, `discovery_weeks(day,
+///   built_at)` (v13): weekly rollups of finished weeks, and which weeks they hold (``DiscoveryWeeks``).
 package enum Schema {
     /// SQLite (through GRDB's migrator).
     package static let sqlite: [Migration] = [
@@ -121,6 +123,7 @@ package enum Schema {
         sqliteGovernance,
         sqliteAdminScopes,
         sqliteDataSourceReports,
+        sqliteWeeklyRollups,
     ]
 
     /// PostgreSQL.
@@ -201,5 +204,6 @@ package enum Schema {
         postgresGovernance,
         postgresAdminScopes,
         postgresDataSourceReports,
+        postgresWeeklyRollups,
     ]
 }

@@ -7,11 +7,14 @@ import PostgresNIO
 extension PostgresStore {
     package func discoveryByApp(days: ClosedRange<Int32>, dataSource: Int64?) async throws -> [AppUsageSummary] {
         try await run("read discovery") {
+            let columns = "app, \(Self.sumColumns), users, ips"
+            let source = try await discoveryWeeks(days).source(
+                "discovery_app_day",
+                columns: columns,
+                dataSource: dataSource
+            )
             let rows = try await client.query(
-                """
-                SELECT app, bytes_up, bytes_down, bytes_total, transactions, blocked, first_seen, last_seen, users, ips
-                FROM discovery_app_day WHERE \(unescaped: Self.range(days, dataSource))
-                """,
+                "SELECT \(unescaped: columns) FROM \(unescaped: source)",
                 logger: logger
             )
             var byApp: [String: DiscoveryRollups.WithTwoSketches] = [:]
@@ -26,10 +29,12 @@ extension PostgresStore {
 
     package func discoveryTotals(days: ClosedRange<Int32>, dataSource: Int64?) async throws -> DiscoveryTotals {
         try await run("read discovery totals") {
+            let weeks = try await discoveryWeeks(days)
+            let columns = "day, \(Self.sumColumns), users, ips"
             let rows = try await client.query(
                 """
-                SELECT day, bytes_up, bytes_down, bytes_total, transactions, blocked, first_seen, last_seen, users, ips
-                FROM discovery_day WHERE \(unescaped: Self.range(days, dataSource))
+                SELECT \(unescaped: columns)
+                FROM \(unescaped: weeks.source("discovery_day", columns: columns, dataSource: dataSource))
                 """,
                 logger: logger
             )
@@ -41,7 +46,8 @@ extension PostgresStore {
             }
             let apps = try await client.query(
                 """
-                SELECT COUNT(DISTINCT app) FROM discovery_app_day WHERE \(unescaped: Self.range(days, dataSource))
+                SELECT COUNT(DISTINCT app)
+                FROM \(unescaped: weeks.source("discovery_app_day", columns: "app", dataSource: dataSource))
                 """,
                 logger: logger
             )
@@ -101,6 +107,7 @@ extension PostgresStore {
     {
         try await run("read discovery by \(column)") {
             let limit = Int64(limit ?? Int(Int32.max))
+            let weeks = try await discoveryWeeks(days)
             let summed = """
                 SUM(bytes_up)::bigint, SUM(bytes_down)::bigint, SUM(bytes_total)::bigint AS total,
                 SUM(transactions)::bigint, SUM(blocked)::bigint, MIN(first_seen), MAX(last_seen)
@@ -114,8 +121,8 @@ extension PostgresStore {
                     """
                 } else {
                     """
-                    SELECT \(unescaped: column), \(unescaped: summed), 0::bigint FROM \(unescaped: table)
-                    WHERE \(unescaped: Self.range(days, dataSource))
+                    SELECT \(unescaped: column), \(unescaped: summed), 0::bigint
+                    FROM \(unescaped: weeks.source(table, columns: "\(column), \(Self.sumColumns)", dataSource: dataSource))
                     GROUP BY \(unescaped: column) ORDER BY total DESC, \(unescaped: column) LIMIT \(limit)
                     """
                 }
@@ -140,9 +147,9 @@ extension PostgresStore {
             guard app == nil, !out.isEmpty else { return out }
             let sketches = try await client.query(
                 """
-                SELECT \(unescaped: column), apps FROM \(unescaped: table)
-                WHERE \(unescaped: Self.range(days, dataSource))
-                    AND \(unescaped: column) = ANY(\(out.map(\.key))::text[])
+                SELECT \(unescaped: column), apps
+                FROM \(unescaped: weeks.source(table, columns: "\(column), apps", dataSource: dataSource))
+                WHERE \(unescaped: column) = ANY(\(out.map(\.key))::text[])
                 """,
                 logger: logger
             )
@@ -205,22 +212,27 @@ extension PostgresStore {
         return range + " AND data_source = \(dataSource)"
     }
 
+    static let sumColumns = "bytes_up, bytes_down, bytes_total, transactions, blocked, first_seen, last_seen"
+
+    /// The sums in columns 1–7 of a rollup row.
+    static func sums(_ columns: PostgresRandomAccessRow) throws -> TrafficSums {
+        TrafficSums(
+            bytesUp: try columns[1].decode(Int64.self),
+            bytesDown: try columns[2].decode(Int64.self),
+            bytesTotal: try columns[3].decode(Int64.self),
+            transactions: try columns[4].decode(Int64.self),
+            blocked: try columns[5].decode(Int64.self),
+            firstSeen: try columns[6].decode(Int64.self),
+            lastSeen: try columns[7].decode(Int64.self)
+        )
+    }
+
     /// Adds a rollup row whose columns 1–7 are the sums and 8–9 the user and IP sketches.
-    private static func add(
+    static func add(
         _ columns: PostgresRandomAccessRow,
         into value: inout DiscoveryRollups.WithTwoSketches
     ) throws {
-        value.sums.add(
-            TrafficSums(
-                bytesUp: try columns[1].decode(Int64.self),
-                bytesDown: try columns[2].decode(Int64.self),
-                bytesTotal: try columns[3].decode(Int64.self),
-                transactions: try columns[4].decode(Int64.self),
-                blocked: try columns[5].decode(Int64.self),
-                firstSeen: try columns[6].decode(Int64.self),
-                lastSeen: try columns[7].decode(Int64.self)
-            )
-        )
+        value.sums.add(try sums(columns))
         try value.users.merge(serialized: try columns[8].decode(ByteBuffer.self).readableBytesView)
         try value.ips.merge(serialized: try columns[9].decode(ByteBuffer.self).readableBytesView)
     }

@@ -14,11 +14,22 @@ extension PostgresStore {
         try await connection.query("SELECT pg_advisory_xact_lock(\(rollupLock))", logger: logger)
     }
 
-    /// Sums add up; stored sketches are merged with the batch's. Takes the rollup lock.
-    static func merge(_ rollups: DiscoveryRollups, on connection: PostgresConnection, _ logger: Logger) async throws {
+    /// Sums add up; stored sketches are merged with the batch's. Takes the rollup lock. Into the daily rollups, the
+    /// weeks written to stop being built (``DiscoveryWeeks``); with `weekly`, `rollups` are whole weeks (keyed by
+    /// their first day) and go into the weekly tables.
+    static func merge(
+        _ rollups: DiscoveryRollups,
+        on connection: PostgresConnection,
+        _ logger: Logger,
+        weekly: Bool = false
+    ) async throws {
+        func table(_ daily: String) -> String { weekly ? DiscoveryWeeks.weekly(daily) : daily }
         try await lockRollups(connection, logger)
+        if !weekly {
+            try await unbuildWeeks(Set(rollups.days.keys.map { DiscoveryWeeks.start(of: $0.day) }), connection, logger)
+        }
         try await mergeTable(
-            RollupTable(name: "discovery_app_day", keyColumn: "app", sketchColumns: ["users", "ips"]),
+            RollupTable(name: table("discovery_app_day"), keyColumn: "app", sketchColumns: ["users", "ips"]),
             rollups.appDays.map {
                 (
                     DiscoveryRollups.EntityDay(day: $0.key.day, dataSource: $0.key.dataSource, key: $0.key.app),
@@ -29,19 +40,19 @@ extension PostgresStore {
             logger
         )
         try await mergeTable(
-            RollupTable(name: "discovery_user_day", keyColumn: "user_name", sketchColumns: ["apps"]),
+            RollupTable(name: table("discovery_user_day"), keyColumn: "user_name", sketchColumns: ["apps"]),
             rollups.userDays.map { ($0.key, $0.value.sums, [$0.value.apps]) },
             connection,
             logger
         )
         try await mergeTable(
-            RollupTable(name: "discovery_ip_day", keyColumn: "source_ip", sketchColumns: ["apps"]),
+            RollupTable(name: table("discovery_ip_day"), keyColumn: "source_ip", sketchColumns: ["apps"]),
             rollups.ipDays.map { ($0.key, $0.value.sums, [$0.value.apps]) },
             connection,
             logger
         )
         try await mergeTable(
-            RollupTable(name: "discovery_day", keyColumn: nil, sketchColumns: ["users", "ips"]),
+            RollupTable(name: table("discovery_day"), keyColumn: nil, sketchColumns: ["users", "ips"]),
             rollups.days.map {
                 (
                     DiscoveryRollups.EntityDay(day: $0.key.day, dataSource: $0.key.dataSource, key: ""),
@@ -56,6 +67,11 @@ extension PostgresStore {
     /// Recomputes the rollups of `days` (every day when nil) from `discovery_traffic`, one day at a time.
     static func rebuildRollups(days: [Int32]?, on connection: PostgresConnection, _ logger: Logger) async throws {
         try await lockRollups(connection, logger)
+        if let days {
+            try await unbuildWeeks(Set(days.map(DiscoveryWeeks.start(of:))), connection, logger)
+        } else {
+            try await unbuildWeeks(before: nil, on: connection, logger)
+        }
         var rebuilt = days ?? []
         if days == nil {
             let rows = try await connection.query(

@@ -363,6 +363,7 @@ package final class PostgresStore: Store {
                 for table in Self.rollupTables {
                     try await connection.query("DELETE FROM \(unescaped: table) WHERE day < \(bound)", logger: logger)
                 }
+                try await Self.unbuildWeeks(before: day, on: connection, logger)
                 return deleted
             }
         }

@@ -11,8 +11,7 @@ extension SQLiteStore {
                 var byApp: [String: DiscoveryRollups.WithTwoSketches] = [:]
                 let rows = try Row.fetchCursor(
                     db,
-                    sql: SQLiteDashboardSQL.scoped(SQLiteDashboardSQL.appDays, dataSource),
-                    arguments: SQLiteDashboardSQL.arguments(days, dataSource)
+                    sql: SQLiteDashboardSQL.appDays(try Self.weeks(db, days), dataSource)
                 )
                 while let row = try rows.next() {
                     let app: String = row[0]
@@ -28,21 +27,13 @@ extension SQLiteStore {
             try await pool.read { db in
                 var total = DiscoveryRollups.WithTwoSketches()
                 var anyDay = false
-                let rows = try Row.fetchCursor(
-                    db,
-                    sql: SQLiteDashboardSQL.scoped(SQLiteDashboardSQL.days, dataSource),
-                    arguments: SQLiteDashboardSQL.arguments(days, dataSource)
-                )
+                let weeks = try Self.weeks(db, days)
+                let rows = try Row.fetchCursor(db, sql: SQLiteDashboardSQL.days(weeks, dataSource))
                 while let row = try rows.next() {
                     try Self.add(row, at: 0, into: &total)
                     anyDay = true
                 }
-                let apps =
-                    try Int.fetchOne(
-                        db,
-                        sql: SQLiteDashboardSQL.scoped(SQLiteDashboardSQL.appCount, dataSource),
-                        arguments: SQLiteDashboardSQL.arguments(days, dataSource)
-                    ) ?? 0
+                let apps = try Int.fetchOne(db, sql: SQLiteDashboardSQL.appCount(weeks, dataSource)) ?? 0
                 return DiscoveryRollups.totals(anyDay ? total : nil, apps: apps)
             }
         }
@@ -99,18 +90,11 @@ extension SQLiteStore {
     ) async throws
         -> [EntityUsageSummary]
     {
-        let (table, column) = (entity.table, entity.column)
-        return try await run("read discovery by \(column)") { [pool] in
+        try await run("read discovery by \(entity.column)") { [pool] in
             try await pool.read { db in
                 var sums: [String: TrafficSums] = [:]
-                let rows = try Row.fetchCursor(
-                    db,
-                    sql: SQLiteDashboardSQL.scoped(
-                        SQLiteDashboardSQL.entityDays(table: table, column: column),
-                        dataSource
-                    ),
-                    arguments: SQLiteDashboardSQL.arguments(days, dataSource)
-                )
+                let weeks = try Self.weeks(db, days)
+                let rows = try Row.fetchCursor(db, sql: SQLiteDashboardSQL.entityDays(entity, weeks, dataSource))
                 while let row = try rows.next() {
                     let key: String = row[0]
                     sums[key, default: TrafficSums()].add(Self.sums(row, at: 1))
@@ -119,23 +103,19 @@ extension SQLiteStore {
                 if let limit { ranked = Array(ranked.prefix(max(limit, 0))) }
                 guard !ranked.isEmpty else { return [] }
                 var apps: [String: DistinctSketch] = [:]
-                var arguments = SQLiteDashboardSQL.arguments(days, dataSource)
-                if limit != nil { arguments += StatementArguments(ranked.map(\.key)) }
                 let sketches = try Row.fetchCursor(
                     db,
-                    sql: SQLiteDashboardSQL.scoped(
-                        SQLiteDashboardSQL.appSketches(
-                            table: table,
-                            column: column,
-                            keys: limit == nil ? nil : ranked.count
-                        ),
-                        dataSource
+                    sql: SQLiteDashboardSQL.appSketches(
+                        entity,
+                        weeks,
+                        dataSource,
+                        keys: limit == nil ? nil : ranked.count
                     ),
-                    arguments: arguments
+                    arguments: limit == nil ? [] : StatementArguments(ranked.map(\.key))
                 )
                 while let row = try sketches.next() {
-                    let key: String = row["key"]
-                    try Self.mergeStored(row, "apps", into: &apps[key, default: DistinctSketch()])
+                    let key: String = row[0]
+                    try Self.mergeStored(row, at: 1, into: &apps[key, default: DistinctSketch()])
                 }
                 return ranked.map { DiscoveryRollups.entity($0.key, $0.value, apps: apps[$0.key] ?? DistinctSketch()) }
             }
@@ -190,15 +170,11 @@ extension SQLiteStore {
     ) async throws -> [DailyUsage] {
         try await run("read discovery per day") { [pool] in
             try await pool.read { db in
-                var arguments = SQLiteDashboardSQL.arguments(days, dataSource)
-                if let app { arguments += [app] }
-                return try Row.fetchAll(
+                try Row.fetchAll(
                     db,
-                    sql: SQLiteDashboardSQL.scoped(
-                        app == nil ? SQLiteDashboardSQL.daily : SQLiteDashboardSQL.appDaily,
-                        dataSource
-                    ),
-                    arguments: arguments
+                    sql: app == nil
+                        ? SQLiteDashboardSQL.daily(days, dataSource) : SQLiteDashboardSQL.appDaily(days, dataSource),
+                    arguments: app.map { [$0] } ?? []
                 ).map { row in
                     DailyUsage(
                         day: row["day"],
@@ -230,7 +206,7 @@ extension SQLiteStore {
     }
 
     /// Adds a row whose sums start at `first`, followed by the user and IP sketches.
-    private static func add(_ row: Row, at first: Int, into value: inout DiscoveryRollups.WithTwoSketches) throws {
+    static func add(_ row: Row, at first: Int, into value: inout DiscoveryRollups.WithTwoSketches) throws {
         value.sums.add(sums(row, at: first))
         try mergeStored(row, at: first + 7, into: &value.users)
         try mergeStored(row, at: first + 8, into: &value.ips)
@@ -257,19 +233,43 @@ package enum SQLiteDashboardSQL {
         MAX(last_seen) AS last_seen
         """
 
-    /// Apps: every (day, app) rollup of the range, summed and merged in Swift.
-    package static let appDays =
-        "SELECT app, \(sumColumns), users, ips FROM discovery_app_day WHERE day BETWEEN ? AND ?"
-    /// Totals: every day rollup of the range, and the number of apps.
-    package static let days = "SELECT \(sumColumns), users, ips FROM discovery_day WHERE day BETWEEN ? AND ?"
-    package static let appCount = "SELECT COUNT(DISTINCT app) FROM discovery_app_day WHERE day BETWEEN ? AND ?"
-    /// Per day: the day's rows of every source summed (one per source; the key is (day, source), so no sort).
-    package static let daily =
-        "SELECT day, \(summedColumns) FROM discovery_day WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day"
-    static let appDaily = """
-        SELECT day, \(summedColumns) FROM discovery_app_day WHERE day BETWEEN ? AND ? AND app = ? \
-        GROUP BY day ORDER BY day
-        """
+    /// Apps: every (day or week, app) rollup of the range, summed and merged in Swift.
+    package static func appDays(_ weeks: DiscoveryWeeks, _ dataSource: Int64?) -> String {
+        let columns = "app, \(sumColumns), users, ips"
+        return "SELECT \(columns) FROM \(weeks.source("discovery_app_day", columns: columns, dataSource: dataSource))"
+    }
+
+    /// Totals: every day or week rollup of the range…
+    package static func days(_ weeks: DiscoveryWeeks, _ dataSource: Int64?) -> String {
+        let columns = "\(sumColumns), users, ips"
+        return "SELECT \(columns) FROM \(weeks.source("discovery_day", columns: columns, dataSource: dataSource))"
+    }
+
+    /// … and the number of apps.
+    package static func appCount(_ weeks: DiscoveryWeeks, _ dataSource: Int64?) -> String {
+        "SELECT COUNT(DISTINCT app) FROM \(weeks.source("discovery_app_day", columns: "app", dataSource: dataSource))"
+    }
+
+    /// Per day (always from the daily rollups): the day's rows of every source summed (one per source; the key is
+    /// (day, source), so no sort).
+    package static func daily(_ days: ClosedRange<Int32>, _ dataSource: Int64?) -> String {
+        let source = DiscoveryWeeks(daily: days).source(
+            "discovery_day",
+            columns: "day, \(sumColumns)",
+            dataSource: dataSource
+        )
+        return "SELECT day, \(summedColumns) FROM \(source) GROUP BY day ORDER BY day"
+    }
+
+    /// One app per day, its name bound.
+    static func appDaily(_ days: ClosedRange<Int32>, _ dataSource: Int64?) -> String {
+        let source = DiscoveryWeeks(daily: days).source(
+            "discovery_app_day",
+            columns: "day, app, \(sumColumns)",
+            dataSource: dataSource
+        )
+        return "SELECT day, \(summedColumns) FROM \(source) WHERE app = ? GROUP BY day ORDER BY day"
+    }
 
     /// `sql` (whose only day condition is `day BETWEEN ? AND ?`) limited to one data source's continuous report, its
     /// value bound right after the days (``arguments(_:_:)``); unchanged for the global report (nil).
@@ -285,14 +285,25 @@ package enum SQLiteDashboardSQL {
         return arguments
     }
 
-    /// Every (day, user) or (day, IP) rollup of a range, summed per key in Swift.
-    package static func entityDays(table: String, column: String) -> String {
-        "SELECT \(column) AS key, \(sumColumns) FROM \(table) WHERE day BETWEEN ? AND ?"
+    /// Every (day or week, user) or (day or week, IP) rollup of a range, summed per key in Swift.
+    package static func entityDays(_ entity: Entity, _ weeks: DiscoveryWeeks, _ dataSource: Int64?) -> String {
+        let source = weeks.source(
+            entity.table,
+            columns: "\(entity.column) AS key, \(sumColumns)",
+            dataSource: dataSource
+        )
+        return "SELECT key, \(sumColumns) FROM \(source)"
     }
 
-    /// The app sketches of `keys` chosen users or IPs (every one when nil).
-    package static func appSketches(table: String, column: String, keys: Int?) -> String {
-        let chosen = keys.map { " AND \(column) IN (\(Array(repeating: "?", count: $0).joined(separator: ", ")))" }
-        return "SELECT \(column) AS key, apps FROM \(table) WHERE day BETWEEN ? AND ?" + (chosen ?? "")
+    /// The app sketches of `keys` chosen users or IPs, bound in turn (every one when nil).
+    package static func appSketches(
+        _ entity: Entity,
+        _ weeks: DiscoveryWeeks,
+        _ dataSource: Int64?,
+        keys: Int?
+    ) -> String {
+        let source = weeks.source(entity.table, columns: "\(entity.column) AS key, apps", dataSource: dataSource)
+        let chosen = keys.map { " WHERE key IN (\(Array(repeating: "?", count: $0).joined(separator: ", ")))" }
+        return "SELECT key, apps FROM \(source)" + (chosen ?? "")
     }
 }

@@ -5,10 +5,14 @@ import GRDB
 /// transaction that stores their batch (SQLite has one writer, so reading a sketch and writing it back is safe).
 extension SQLiteStore {
     /// Sums add up; stored sketches are merged with the batch's by ``sketchUnion`` inside the upsert, one statement a
-    /// row (a read and a write a row took twice the statements).
-    static func merge(_ rollups: DiscoveryRollups, into db: Database) throws {
+    /// row (a read and a write a row took twice the statements). Into the daily rollups, the weeks written to stop
+    /// being built (``DiscoveryWeeks``); with `weekly`, `rollups` are whole weeks (keyed by their first day) and go
+    /// into the weekly tables.
+    static func merge(_ rollups: DiscoveryRollups, into db: Database, weekly: Bool = false) throws {
+        func table(_ daily: String) -> String { weekly ? DiscoveryWeeks.weekly(daily) : daily }
+        if !weekly { try unbuildWeeks(Set(rollups.days.keys.map { DiscoveryWeeks.start(of: $0.day) }), db) }
         let writeApp = try db.cachedStatement(
-            sql: upsert("discovery_app_day", key: "day, app, data_source", sketches: ["users", "ips"])
+            sql: upsert(table("discovery_app_day"), key: "day, app, data_source", sketches: ["users", "ips"])
         )
         for (key, value) in rollups.appDays {
             try writeApp.execute(
@@ -17,8 +21,8 @@ extension SQLiteStore {
             )
         }
         for (table, column, entities) in [
-            ("discovery_user_day", "user_name", rollups.userDays),
-            ("discovery_ip_day", "source_ip", rollups.ipDays),
+            (table("discovery_user_day"), "user_name", rollups.userDays),
+            (table("discovery_ip_day"), "source_ip", rollups.ipDays),
         ] {
             let write = try db.cachedStatement(
                 sql: upsert(table, key: "day, \(column), data_source", sketches: ["apps"])
@@ -30,7 +34,7 @@ extension SQLiteStore {
             }
         }
         let writeDay = try db.cachedStatement(
-            sql: upsert("discovery_day", key: "day, data_source", sketches: ["users", "ips"])
+            sql: upsert(table("discovery_day"), key: "day, data_source", sketches: ["users", "ips"])
         )
         for (key, value) in rollups.days {
             try writeDay.execute(
@@ -52,6 +56,11 @@ extension SQLiteStore {
 
     /// Recomputes the rollups of `days` (every day when nil) from `discovery_traffic`, one day at a time.
     static func rebuildRollups(_ db: Database, days: [Int32]?) throws {
+        if let days {
+            try unbuildWeeks(Set(days.map(DiscoveryWeeks.start(of:))), db)
+        } else {
+            try unbuildWeeks(before: nil, db)
+        }
         let rebuilt =
             try days
             ?? Int32.fetchAll(db, sql: "SELECT DISTINCT day FROM discovery_traffic ORDER BY day")

@@ -318,6 +318,7 @@ package final class SQLiteStore: Store {
                 for table in Self.rollupTables {
                     try db.execute(sql: "DELETE FROM \(table) WHERE day < ?", arguments: [day ?? .max])
                 }
+                try Self.unbuildWeeks(before: day, db)
                 return deleted
             }
         }

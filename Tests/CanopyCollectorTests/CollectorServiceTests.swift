@@ -319,10 +319,15 @@ import Testing
         return 0
     }
 
-    /// A TCP socket listening on 127.0.0.1:`port` (0: any), or nil.
+    /// A TCP socket listening on 127.0.0.1:`port` (0: any), or nil. `SO_REUSEADDR` lets it bind over the
+    /// TIME_WAIT that a just-closed connection leaves on the port (as every server does); Linux still refuses it
+    /// while another socket listens there.
     static func listen(_ port: Int) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0, bind(fd, port), Glibc.listen(fd, 1) == 0 else {
+        var on: Int32 = 1
+        guard fd >= 0, setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size)) == 0,
+            bind(fd, port), Glibc.listen(fd, 1) == 0
+        else {
             close(fd)
             return nil
         }

@@ -7,7 +7,7 @@ import Testing
 /// IP) grain says (for sets small enough to be counted exactly), after re-adds, retention, privacy erasure and a
 /// migration that builds them from data stored before they existed.
 @Suite struct DiscoveryRollupStoreTests {
-    /// 4,000 rows over 6 days, 25 apps, 300 users, 200 IPs, some without a user or IP, from three data sources (0:
+    /// 4,000 rows over 24 days (Tuesday 2025-01-07 to Thursday 01-30: three whole weeks and parts of two), 25 apps, 300 users, 200 IPs, some without a user or IP, from three data sources (0:
     /// none) that see the same users and apps, in uneven batches with keys repeated within and across batches.
     static func workload(seed: UInt64 = 7) -> [[DiscoveryRow]] {
         var random = SeededRandom(seed: seed)
@@ -17,7 +17,7 @@ import Testing
             let user = random.next(30) == 0 ? "" : "user\(random.next(300))@corp.example"
             let ip = random.next(25) == 0 ? "" : "10.1.\(random.next(4)).\(random.next(50))"
             let bytes = Int64(random.next(1_000_000))
-            let time = Int64(20_100 + Int(random.next(6))) * 86_400_000 + Int64(random.next(86_400_000))
+            let time = Int64(20_100 + Int(random.next(24))) * 86_400_000 + Int64(random.next(86_400_000))
             batch.append(
                 DiscoveryRow(
                     day: Int32(time / 86_400_000),
@@ -42,7 +42,9 @@ import Testing
         return batches
     }
 
-    static let ranges: [ClosedRange<Int32>] = [20_100...20_105, 20_101...20_103, 20_104...20_104, 0...Int32.max, 1...2]
+    static let ranges: [ClosedRange<Int32>] = [
+        20_100...20_123, 20_101...20_114, 20_103...20_121, 20_101...20_103, 20_104...20_104, 0...Int32.max, 1...2,
+    ]
 
     /// Every dashboard read equals the brute-force answer over `rows`: of the global report (every source merged)
     /// and of each data source's report (an unknown source's is empty).
@@ -111,6 +113,53 @@ import Testing
             try await Self.expectMatches(store, rows)
 
             _ = try await store.deleteDiscovery(before: nil)
+            try await Self.expectMatches(store, [])
+        }
+    }
+
+    /// Weekly rollups change which rows a read takes, never its answer: built, rebuilt after a week is written to
+    /// again, after an erasure and after retention cuts a week in two.
+    @Test(arguments: Backend.available)
+    func weeklyRollupsAnswerLikeTheGrain(_ backend: Backend) async throws {
+        try await withStore(backend) { store, reopen in
+            let batches = Self.workload(seed: 5)
+            for batch in batches { try await store.addDiscovery(batch) }
+            var rows = batches.flatMap { $0 }
+            let month: ClosedRange<Int32> = 20_100...20_123
+            // Weeks of 01-06, 01-13, 01-20; not 01-27, which is not over on 01-30. The first is not wholly in the month.
+            #expect(try await store.buildDiscoveryWeeks(before: 20_123, now: 1) == 4)
+            #expect(try await store.buildDiscoveryWeeks(before: 20_123, now: 2) == 0)
+            #expect(try await store.discoveryWeeks(month).weeks == [20_101...20_115])
+            #expect(try await store.discoveryWeeks(month).days == [20_100...20_100, 20_122...20_123])
+            try await Self.expectMatches(store, rows)
+
+            // A late batch for the week of 01-13 takes it off; building again puts it back.
+            let late = batches[0].filter { (20_108...20_114).contains($0.day) }
+            try await store.addDiscovery(late)
+            rows += late
+            #expect(try await store.discoveryWeeks(month).weeks == [20_101...20_101, 20_115...20_115])
+            try await Self.expectMatches(try await reopen(), rows)
+            #expect(try await store.buildDiscoveryWeeks(before: 20_130, now: 3) == 2)
+            try await Self.expectMatches(store, rows)
+
+            let erased = "user42@corp.example"
+            let touched = Set(rows.filter { $0.user == erased }.map { DiscoveryWeeks.start(of: $0.day) })
+            #expect(touched.count >= 2)
+            _ = try await store.deleteDiscovery(user: erased)
+            rows.removeAll { $0.user == erased }
+            try await Self.expectMatches(store, rows)
+            #expect(try await store.buildDiscoveryWeeks(before: 20_130, now: 4) == touched.count)
+            try await Self.expectMatches(store, rows)
+
+            _ = try await store.deleteDiscovery(before: 20_110)
+            rows.removeAll { $0.day < 20_110 }
+            #expect(try await store.discoveryWeeks(month).weeks == [20_115...20_115])
+            try await Self.expectMatches(store, rows)
+            #expect(try await store.buildDiscoveryWeeks(before: 20_130, now: 5) == 1)
+            try await Self.expectMatches(store, rows)
+
+            _ = try await store.deleteDiscovery(before: nil)
+            #expect(try await store.buildDiscoveryWeeks(before: 20_130, now: 6) == 0)
             try await Self.expectMatches(store, [])
         }
     }
