@@ -14,8 +14,10 @@ package struct CollectorConfiguration: Sendable {
     package var tls: NIOSSLContext?
     /// How often data sources are reconciled with the store and folders polled.
     package var interval: Duration
-    /// How often what arrived is written to the store: parsed traffic reaches the reports within about this long.
-    /// Longer means fewer writes of the same (day, app, user, IP) aggregates under a steady stream.
+    /// How often what arrived is written to the store under a steady stream: parsed traffic reaches the reports
+    /// within about this long. Longer means fewer writes of the same (day, app, user, IP) aggregates. A source that
+    /// goes quiet (nothing new for one ``interval``) is written at once, so a burst is in the reports seconds after
+    /// it ends.
     package var flushInterval: Duration
     /// How often data-source health is checked (disconnected sources, system alerts).
     package var healthInterval: Duration
@@ -45,7 +47,7 @@ package struct CollectorConfiguration: Sendable {
 
 /// Continuous Cloud Discovery: runs a listener (UDP, TCP or TLS syslog) or a folder watch for every data source in
 /// the store, parses what arrives with the source's format, writes the aggregates and the per-source intake counters
-/// to the store every ``CollectorConfiguration/flushInterval``, and raises a system alert for a source silent 48 hours.
+/// to the store every ``CollectorConfiguration/flushInterval`` (and as soon as a source goes quiet), and raises a system alert for a source silent 48 hours.
 ///
 /// Data sources are read from the store on every pass, so a source added or removed through the API (on this node
 /// or another) starts or stops within one interval. A port that cannot be bound is reported in the setting
@@ -73,6 +75,10 @@ package actor CollectorService: Service {
         /// Drained rows and counters the store refused; written first at the next pass.
         var unwritten: [DiscoveryRow] = []
         var unwrittenIntake = DataSourceIntake()
+        /// The intake's ``SourceIntake/messageCount`` at the previous pass and at the last drain: equal at this
+        /// pass but different from the drained one means the source went quiet with data not yet written.
+        var messagesAtLastPass = 0
+        var messagesDrained = 0
     }
 
     private var running: [Int64: Running] = [:]
@@ -123,7 +129,8 @@ package actor CollectorService: Service {
     }
 
     /// One pass: start and stop sources to match the store, read ready files of watched folders, write what arrived
-    /// (always with `forceFlush`, else when the flush interval has passed), and check health when it is due.
+    /// (always with `forceFlush`, else when the flush interval has passed or for the sources that went quiet since
+    /// the previous pass), and check health when it is due.
     /// ``run()`` makes one every interval; tests call it directly.
     package func pass(forceFlush: Bool = true) async {
         await refreshCatalog()
@@ -132,6 +139,8 @@ package actor CollectorService: Service {
         if forceFlush || ContinuousClock.now - lastFlush >= configuration.flushInterval {
             lastFlush = ContinuousClock.now
             await flush()
+        } else {
+            await flushQuietSources()
         }
         let now = clock()
         let healthMs = configuration.healthInterval.components.seconds * 1000
@@ -233,6 +242,16 @@ package actor CollectorService: Service {
         for id in Array(running.keys) { await flush(id) }
     }
 
+    /// Writes the sources that received nothing since the previous pass but hold what was not written yet: the end
+    /// of a burst reaches the reports within one interval instead of one flush interval.
+    private func flushQuietSources() async {
+        for (id, run) in running {
+            let count = run.intake.messageCount
+            running[id]?.messagesAtLastPass = count
+            if count == run.messagesAtLastPass, count != run.messagesDrained { await flush(id) }
+        }
+    }
+
     /// Picks up custom apps and the anonymization setting changed in the store (through any node).
     private func refreshCatalog() async {
         do {
@@ -254,6 +273,8 @@ package actor CollectorService: Service {
     private func flush(_ id: Int64) async {
         guard var run = running[id] else { return }
         let next = run.revision == matching.revision ? nil : matching
+        // Read before the drain: a message arriving in between is drained too and only causes one more quiet write.
+        run.messagesDrained = run.intake.messageCount
         let drained = run.intake.drain(switchingTo: next, pseudonymize: pseudonymize)
         run.revision = matching.revision
         run.unwritten += drained.rows
@@ -264,12 +285,9 @@ package actor CollectorService: Service {
         }
         run.unwrittenIntake.add(drained.intake)
         do {
-            var start = 0
-            while start < run.unwritten.count {
-                let end = min(run.unwritten.count, start + DiscoveryIngest.batchSize)
-                try await store.addDiscovery(Array(run.unwritten[start..<end]))
-                start = end
-            }
+            // One transaction: the rollups are merged once a flush, and a failed flush is retried whole (nothing of
+            // it was written, so nothing is counted twice).
+            try await store.addDiscovery(run.unwritten)
             run.unwritten = []
             if run.unwrittenIntake.lines > 0 {
                 try await store.addIntake(run.unwrittenIntake, to: id)

@@ -294,11 +294,14 @@ package final class PostgresStore: Store {
 
     // MARK: Cloud Discovery
 
+    /// Rows a statement of ``addDiscovery(_:)`` carries.
+    static let discoveryChunk = 10_000
+
     package func addDiscovery(_ rows: [DiscoveryRow]) async throws {
         guard !rows.isEmpty else { return }
         try await run("add discovery") {
-            // One round trip a batch: the rows travel as arrays and are unnested server-side. Rows with the same key
-            // in one batch are summed first, since one INSERT … ON CONFLICT cannot touch a row twice.
+            // One round trip a chunk: the rows travel as arrays and are unnested server-side. Rows with the same key
+            // are summed first, since one INSERT … ON CONFLICT cannot touch a row twice.
             var merged: [DiscoveryKey: DiscoveryRow] = [:]
             for r in rows {
                 let key = DiscoveryKey(
@@ -321,30 +324,35 @@ package final class PostgresStore: Store {
                     merged[key] = r
                 }
             }
-            let batch = Array(merged.values)
+            let all = Array(merged.values)
             try await client.withTransaction(logger: logger) { connection in
-                try await connection.query(
-                    """
-                    INSERT INTO discovery_traffic (day, app, data_source, user_name, source_ip, bytes_up, bytes_down,
-                        bytes_total, transactions, blocked, first_seen, last_seen)
-                    SELECT * FROM UNNEST(\(batch.map(\.day))::integer[], \(batch.map(\.app))::text[],
-                        \(batch.map(\.dataSource))::bigint[],
-                        \(batch.map(\.user))::text[], \(batch.map(\.sourceIP))::text[], \(batch.map(\.bytesUp))::bigint[],
-                        \(batch.map(\.bytesDown))::bigint[], \(batch.map(\.bytesTotal))::bigint[],
-                        \(batch.map(\.transactions))::bigint[], \(batch.map(\.blocked))::bigint[],
-                        \(batch.map(\.firstSeen))::bigint[], \(batch.map(\.lastSeen))::bigint[])
-                    ON CONFLICT (day, app, data_source, user_name, source_ip) DO UPDATE SET
-                        bytes_up = discovery_traffic.bytes_up + excluded.bytes_up,
-                        bytes_down = discovery_traffic.bytes_down + excluded.bytes_down,
-                        bytes_total = discovery_traffic.bytes_total + excluded.bytes_total,
-                        transactions = discovery_traffic.transactions + excluded.transactions,
-                        blocked = discovery_traffic.blocked + excluded.blocked,
-                        first_seen = LEAST(discovery_traffic.first_seen, excluded.first_seen),
-                        last_seen = GREATEST(discovery_traffic.last_seen, excluded.last_seen)
-                    """,
-                    logger: logger
-                )
-                try await Self.merge(DiscoveryRollups(batch), on: connection, logger)
+                // Statements of `discoveryChunk` rows (bind arrays stay small); one transaction for all of them.
+                for start in stride(from: 0, to: all.count, by: Self.discoveryChunk) {
+                    let batch = all[start..<min(all.count, start + Self.discoveryChunk)]
+                    try await connection.query(
+                        """
+                        INSERT INTO discovery_traffic (day, app, data_source, user_name, source_ip, bytes_up, bytes_down,
+                            bytes_total, transactions, blocked, first_seen, last_seen)
+                        SELECT * FROM UNNEST(\(batch.map(\.day))::integer[], \(batch.map(\.app))::text[],
+                            \(batch.map(\.dataSource))::bigint[],
+                            \(batch.map(\.user))::text[], \(batch.map(\.sourceIP))::text[],
+                            \(batch.map(\.bytesUp))::bigint[],
+                            \(batch.map(\.bytesDown))::bigint[], \(batch.map(\.bytesTotal))::bigint[],
+                            \(batch.map(\.transactions))::bigint[], \(batch.map(\.blocked))::bigint[],
+                            \(batch.map(\.firstSeen))::bigint[], \(batch.map(\.lastSeen))::bigint[])
+                        ON CONFLICT (day, app, data_source, user_name, source_ip) DO UPDATE SET
+                            bytes_up = discovery_traffic.bytes_up + excluded.bytes_up,
+                            bytes_down = discovery_traffic.bytes_down + excluded.bytes_down,
+                            bytes_total = discovery_traffic.bytes_total + excluded.bytes_total,
+                            transactions = discovery_traffic.transactions + excluded.transactions,
+                            blocked = discovery_traffic.blocked + excluded.blocked,
+                            first_seen = LEAST(discovery_traffic.first_seen, excluded.first_seen),
+                            last_seen = GREATEST(discovery_traffic.last_seen, excluded.last_seen)
+                        """,
+                        logger: logger
+                    )
+                }
+                try await Self.merge(DiscoveryRollups(all), on: connection, logger)
             }
         }
     }

@@ -109,7 +109,8 @@ package protocol Store: Sendable {
     // MARK: Cloud Discovery
 
     /// Adds traffic to the (day, app, data source, user, source IP) aggregates: counters add up, first/last seen
-    /// widen.
+    /// widen. All of `rows` or none of them, in one transaction with the dashboard rollups merged once, so a caller
+    /// may hand one collector flush (hundreds of thousands of rows) at once and retry it whole when it fails.
     func addDiscovery(_ rows: [DiscoveryRow]) async throws
 
     /// Traffic per app over `days` (days since the epoch), with distinct users and source IPs; most bytes first.

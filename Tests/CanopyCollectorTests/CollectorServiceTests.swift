@@ -44,6 +44,7 @@ import Testing
         func service(
             tls: NIOSSLContext? = nil,
             pseudonymizer: (@Sendable () async throws -> (@Sendable (String) -> String)?)? = nil,
+            flushInterval: Duration = .seconds(10),
             clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
         ) -> CollectorService {
             CollectorService(
@@ -53,6 +54,7 @@ import Testing
                     host: "127.0.0.1",
                     tls: tls,
                     interval: .milliseconds(200),
+                    flushInterval: flushInterval,
                     folderSettleMilliseconds: 0
                 ),
                 pseudonymizer: pseudonymizer,
@@ -178,6 +180,37 @@ import Testing
             let name = sources.first { $0.id == id }?.name ?? "?"
             #expect(try await Fixture.perApp(fixture.store, dataSource: id) == reference, "\(name)")
         }
+    }
+
+    @Test func aSourceThatGoesQuietIsWrittenAtTheNextPassNotAtTheFlushInterval() async throws {
+        let fixture = try await Fixture()
+        defer { fixture.cleanUp() }
+        let port = Self.freePort()
+        let id = try await fixture.add("burst", .tcp, port: port)
+        let service = fixture.service(flushInterval: .seconds(3_600))
+        await service.pass(forceFlush: false)
+        _ = try Self.run(
+            "/usr/bin/logger",
+            [
+                "-n", "127.0.0.1", "-P", "\(port)", "-T", "--octet-count", "--rfc5424", "-t", "squid", "-f",
+                fixture.logFile.path,
+            ]
+        )
+        let deadline = Date().addingTimeInterval(10)
+        while await service.statistics(of: id)?.lines ?? 0 < fixture.lines, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(await service.statistics(of: id)?.lines == fixture.lines)
+        // Still arriving as far as this pass knows: the hour-long flush interval holds the write back…
+        await service.pass(forceFlush: false)
+        #expect(try await fixture.store.intakes()[id]?.lines ?? 0 == 0)
+        // …and a pass that sees nothing new writes the burst, once.
+        await service.pass(forceFlush: false)
+        #expect(try await fixture.store.intakes()[id]?.lines == Int64(fixture.lines))
+        #expect(try await Fixture.perApp(fixture.store, dataSource: id) == fixture.reference())
+        await service.pass(forceFlush: false)
+        #expect(try await fixture.store.intakes()[id]?.lines == Int64(fixture.lines))
+        await service.stopAll()
     }
 
     @Test func aWatchedFolderReadsSettledFilesOnceArchivesThemAndCountsADamagedOne() async throws {

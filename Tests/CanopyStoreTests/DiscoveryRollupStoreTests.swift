@@ -117,6 +117,18 @@ import Testing
         }
     }
 
+    /// One collector flush is one `addDiscovery` call, larger than a PostgreSQL statement carries (its rows go in
+    /// several statements of one transaction) and with keys repeated across those statements.
+    @Test(arguments: Backend.available)
+    func aFlushOfManyStatementsIsStoredWhole(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            let flush = Array(repeating: Self.workload(seed: 11).flatMap { $0 }, count: 3).flatMap { $0 }
+            #expect(flush.count > 10_000)
+            try await store.addDiscovery(flush)
+            try await Self.expectMatches(store, flush)
+        }
+    }
+
     /// Weekly rollups change which rows a read takes, never its answer: built, rebuilt after a week is written to
     /// again, after an erasure and after retention cuts a week in two.
     @Test(arguments: Backend.available)

@@ -15,9 +15,6 @@ package enum DiscoveryIngest {
         package var aggregates = 0
     }
 
-    /// Rows go to the store in batches of this size (one transaction each).
-    static let batchSize = 10_000
-
     /// Parses `paths` and adds their traffic to `store`.
     ///
     /// - Parameters:
@@ -94,12 +91,8 @@ package enum DiscoveryIngest {
                 pseudonymize: pseudonymize,
                 dataSource: dataSource
             )
-            var start = 0
-            while start < rows.count {
-                let end = min(rows.count, start + batchSize)
-                try await store.addDiscovery(Array(rows[start..<end]))
-                start = end
-            }
+            // One transaction an input: all of its traffic or none, rollups merged once.
+            try await store.addDiscovery(rows)
             outcome.aggregates += rows.count
         }
         return outcome

@@ -70,6 +70,9 @@ package final class SourceIntake: Sendable {
         }
     }
 
+    /// How many messages arrived since the intake began (every frame, parsed or not).
+    package var messageCount: Int { state.withLock { $0.messages } }
+
     /// Everything counted so far, since the intake began (diagnostics included: the first places of each reason).
     package var statistics: ParseStatistics { state.withLock { $0.session.statistics } }
 
