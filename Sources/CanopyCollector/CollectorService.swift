@@ -29,7 +29,7 @@ package struct CollectorConfiguration: Sendable {
     package init(
         host: String = "127.0.0.1",
         tls: NIOSSLContext? = nil,
-        interval: Duration = .seconds(2),
+        interval: Duration = .seconds(1),
         flushInterval: Duration = .seconds(10),
         healthInterval: Duration = .seconds(60),
         folderSettleMilliseconds: Int64 = 2_000,
