@@ -1,11 +1,12 @@
+import CanopyCore
 import CanopyDiscovery
 import CanopyStore
 import Foundation
 import Hummingbird
 
 /// Privacy requests about one user (GDPR articles 15 and 17): `GET /api/v1/privacy/user?name=` exports everything
-/// stored about them — their Cloud Discovery aggregates and their entries in snapshot reports —, `DELETE` erases it
-/// (reports keep their totals, without the user's line). Both are audited.
+/// stored about them — their Cloud Discovery aggregates, their entries in snapshot reports and the activities they
+/// performed —, `DELETE` erases it (reports keep their totals, without the user's line). Both are audited.
 enum PrivacyRoutes {
     static let permissions: [String: Permission] = [
         "GET /api/v1/privacy/user": .managePrivacy,
@@ -22,6 +23,7 @@ enum PrivacyRoutes {
         var user: String
         var discovery: [ExportedRow]
         var snapshots: [SnapshotEntry]
+        var activities: [Activity]
     }
 
     struct ExportedRow: Encodable {
@@ -41,6 +43,7 @@ enum PrivacyRoutes {
         var user: String
         var discoveryRows: Int
         var snapshots: Int
+        var activities: Int
     }
 
     static func add(
@@ -70,6 +73,8 @@ enum PrivacyRoutes {
                     lastSeen: r.lastSeen
                 )
             }
+            var activities: [Activity] = []
+            for name in names { activities += try await allActivities(of: name, in: store) }
             var entries: [SnapshotEntry] = []
             try await forEachReport(in: store) { summary, report in
                 for usage in report.users where names.contains(usage.user) {
@@ -82,11 +87,11 @@ enum PrivacyRoutes {
                     actor: principal.name,
                     action: "privacy.export",
                     target: user,
-                    detail: "\(rows.count) aggregates, \(entries.count) report entries",
+                    detail: "\(rows.count) aggregates, \(entries.count) report entries, \(activities.count) activities",
                     sourceIP: context.clientAddress
                 )
             )
-            return try Response.json(Export(user: user, discovery: rows, snapshots: entries))
+            return try Response.json(Export(user: user, discovery: rows, snapshots: entries, activities: activities))
         }
         api.delete("/privacy/user") { request, context -> Response in
             let principal = try context.require(.managePrivacy)
@@ -94,6 +99,8 @@ enum PrivacyRoutes {
             let names = try await anonymization.storedNames(of: user)
             var deleted = 0
             for name in names { deleted += try await store.deleteDiscovery(user: name) }
+            var activities = 0
+            for name in names { activities += try await store.deleteActivities(user: name) }
             var rewritten = 0
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -115,11 +122,14 @@ enum PrivacyRoutes {
                     actor: principal.name,
                     action: "privacy.erase",
                     target: user,
-                    detail: "\(deleted) aggregates deleted, \(rewritten) reports rewritten",
+                    detail:
+                        "\(deleted) aggregates deleted, \(rewritten) reports rewritten, \(activities) activities deleted",
                     sourceIP: context.clientAddress
                 )
             )
-            return try Response.json(Erased(user: user, discoveryRows: deleted, snapshots: rewritten))
+            return try Response.json(
+                Erased(user: user, discoveryRows: deleted, snapshots: rewritten, activities: activities)
+            )
         }
     }
 
@@ -128,6 +138,18 @@ enum PrivacyRoutes {
             throw APIError.badRequest("name (the user name as logs carry it) is required")
         }
         return name
+    }
+
+    /// Every activity of the actor named `name`, newest first, a page at a time.
+    private static func allActivities(of name: String, in store: any Store) async throws -> [Activity] {
+        var out: [Activity] = []
+        var before: Int64? = nil
+        while true {
+            let page = try await store.activities(ActivityFilter(user: name), before: before, limit: 1_000)
+            out += page.map(\.activity)
+            guard page.count == 1_000, let last = page.last else { return out }
+            before = last.id
+        }
     }
 
     /// Every ready snapshot's report, newest first.

@@ -2,26 +2,31 @@ package import CanopyStore
 package import Logging
 import ServiceLifecycle
 
-/// How long data is kept, from the store's settings (`retention.discovery.days`, `retention.alerts.days`,
-/// `retention.governance.days`), with the reference product's defaults: discovery data 90 days, alerts 180, the
-/// governance log 120. (Activities, 180 days, come with their table.)
+/// How long data is kept, from the store's settings (`retention.activities.days`, `retention.discovery.days`,
+/// `retention.alerts.days`, `retention.governance.days`), with the reference product's defaults: activities 180
+/// days, discovery data 90, alerts 180, the governance log 120.
 package struct RetentionPolicy: Sendable, Equatable {
+    package var activitiesDays: Int
     package var discoveryDays: Int
     package var alertsDays: Int
     package var governanceDays: Int
 
+    package static let defaultActivitiesDays = 180
     package static let defaultDiscoveryDays = 90
     package static let defaultAlertsDays = 180
     package static let defaultGovernanceDays = 120
+    package static let activitiesKey = "retention.activities.days"
     package static let discoveryKey = "retention.discovery.days"
     package static let alertsKey = "retention.alerts.days"
     package static let governanceKey = "retention.governance.days"
 
     package init(
+        activitiesDays: Int = defaultActivitiesDays,
         discoveryDays: Int = defaultDiscoveryDays,
         alertsDays: Int = defaultAlertsDays,
         governanceDays: Int = defaultGovernanceDays
     ) {
+        self.activitiesDays = activitiesDays
         self.discoveryDays = discoveryDays
         self.alertsDays = alertsDays
         self.governanceDays = governanceDays
@@ -36,6 +41,7 @@ package struct RetentionPolicy: Sendable, Equatable {
             return value
         }
         return RetentionPolicy(
+            activitiesDays: try await days(activitiesKey, defaultActivitiesDays),
             discoveryDays: try await days(discoveryKey, defaultDiscoveryDays),
             alertsDays: try await days(alertsKey, defaultAlertsDays),
             governanceDays: try await days(governanceKey, defaultGovernanceDays)
@@ -70,6 +76,23 @@ package enum Retention {
             )
         }
         return deleted
+    }
+
+    /// Deletes activities older than the policy's `activitiesDays` (default 180, the reference product's), audited
+    /// by `system` when any went.
+    @discardableResult
+    package static func applyToActivities(in store: any Store, now: Int64) async throws -> Int {
+        let days = try await RetentionPolicy.current(in: store).activitiesDays
+        return try await expire(
+            store,
+            now: now,
+            days: days,
+            action: "retention.activities",
+            target: "activities",
+            noun: "activities"
+        ) {
+            try await store.deleteActivities(before: $0)
+        }
     }
 
     /// Deletes alerts older than the policy's `alertsDays` (default 180, the reference product's), audited by
@@ -193,6 +216,10 @@ package struct RetentionService: Service {
             let deleted = try await Retention.apply(to: store, now: clock())
             if deleted > 0 {
                 logger.notice("retention deleted old discovery aggregates", metadata: ["count": "\(deleted)"])
+            }
+            let activities = try await Retention.applyToActivities(in: store, now: clock())
+            if activities > 0 {
+                logger.notice("retention deleted old activities", metadata: ["count": "\(activities)"])
             }
             let alerts = try await Retention.applyToAlerts(in: store, now: clock())
             if alerts > 0 { logger.notice("retention deleted old alerts", metadata: ["count": "\(alerts)"]) }

@@ -42,7 +42,10 @@ package struct Migration: Sendable, Hashable {
 /// - v12 adds `data_source` to the key of `discovery_traffic` and of every rollup (continuous reports per data
 ///   source);
 /// - `discovery_app_week`, `discovery_user_week`, `discovery_ip_week`, `discovery_week`, `discovery_weeks(day,
-///   built_at)` (v13): weekly rollups of finished weeks, and which weeks they hold (``DiscoveryWeeks``).
+///   built_at)` (v13): weekly rollups of finished weeks, and which weeks they hold (``DiscoveryWeeks``);
+/// - `activities(id, time, source, source_event_id, app, instance, actor_*, impersonated, ip, country, region, city,
+///   latitude, longitude, isp, asn, ip_tags, user_agent, device_tags, type, raw_event_name, objects, result, raw)`
+///   (v14): normalized activities from cloud audit logs (``Activity``), unique per (app, instance, source event id).
 package enum Schema {
     /// SQLite (through GRDB's migrator).
     package static let sqlite: [Migration] = [
@@ -124,6 +127,7 @@ package enum Schema {
         sqliteAdminScopes,
         sqliteDataSourceReports,
         sqliteWeeklyRollups,
+        sqliteActivities,
     ]
 
     /// PostgreSQL.
@@ -205,5 +209,6 @@ package enum Schema {
         postgresAdminScopes,
         postgresDataSourceReports,
         postgresWeeklyRollups,
+        postgresActivities,
     ]
 }

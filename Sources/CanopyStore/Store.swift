@@ -1,3 +1,4 @@
+package import CanopyCore
 package import Foundation
 
 /// Where `canopy serve` keeps everything: settings, app tags, the audit log and Cloud Discovery aggregates.
@@ -282,6 +283,24 @@ package protocol Store: Sendable {
     /// Deletes entries older than `time` (ms since the epoch); returns how many.
     @discardableResult
     func deleteGovernance(before time: Int64) async throws -> Int
+
+    // MARK: Activities
+
+    /// Stores activities in one transaction, skipping each one already stored (same app, instance and source event
+    /// id: a connector that reads a page again); returns how many were new.
+    @discardableResult
+    func appendActivities(_ activities: [Activity]) async throws -> Int
+
+    /// The activities `filter` matches with ids below `before` (all when nil), newest first, at most `limit`.
+    func activities(_ filter: ActivityFilter, before: Int64?, limit: Int) async throws -> [StoredActivity]
+
+    /// Deletes activities older than `time` (ms since the epoch); returns how many.
+    @discardableResult
+    func deleteActivities(before time: Int64) async throws -> Int
+
+    /// Deletes every activity of the actor named `user` (a privacy erasure); returns how many.
+    @discardableResult
+    func deleteActivities(user: String) async throws -> Int
 }
 
 extension Store {

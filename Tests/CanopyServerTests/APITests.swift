@@ -1,3 +1,4 @@
+import CanopyCore
 import CanopyServer
 import CanopyStore
 import Foundation
@@ -672,7 +673,7 @@ import Testing
         }
     }
 
-    /// A privacy request: export shows the user's aggregates and report lines, erase removes them and nobody
+    /// A privacy request: export shows the user's aggregates, report lines and activities, erase removes them and nobody
     /// else's, both audited; a compliance admin may, a security admin may not.
     @Test func aUsersDataIsExportedAndErasedOnRequest() async throws {
         try await withServer { server, tokens in
@@ -681,16 +682,39 @@ import Testing
                 let user = "=cmd|' /C calc'!A0"
                 let query = "name=" + (user.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
                 let uri = "/api/v1/privacy/user?" + query
+                func activity(_ id: String, by actor: String) -> Activity {
+                    Activity(
+                        sourceEventID: id,
+                        time: Self.now,
+                        source: .connector,
+                        app: "okta",
+                        actor: Activity.Actor(name: actor),
+                        ip: "192.0.2.9",
+                        type: .login,
+                        rawEventName: "user.session.start",
+                        result: .success
+                    )
+                }
+                try await server.store.appendActivities([
+                    activity("a1", by: user), activity("a2", by: "someone-else"), activity("a3", by: user),
+                ])
                 #expect(try await get(client, uri, token: tokens[.securityAdmin]).status == .forbidden)
                 let export = try json(try await get(client, uri, token: tokens[.complianceAdmin]))
                 let rows = try #require(export["discovery"] as? [[String: Any]])
                 #expect(rows.count == 5)
                 #expect(Set(rows.compactMap { $0["app"] as? String }) == ["dropbox", "slack", "box", "github", "zoom"])
+                let activities = try #require(export["activities"] as? [[String: Any]])
+                #expect(activities.compactMap { $0["sourceEventID"] as? String } == ["a3", "a1"])
+                #expect(activities.first?["rawEventName"] as? String == "user.session.start")
                 let erased = try json(try await send(client, .delete, uri, token: tokens[.globalAdmin]))
                 #expect(erased["discoveryRows"] as? Int == 5)
+                #expect(erased["activities"] as? Int == 2)
                 #expect(try await server.store.discoveryRows(user: user).isEmpty)
+                let left = try await server.store.activities(ActivityFilter(), before: nil, limit: 10)
+                #expect(left.map(\.activity.sourceEventID) == ["a2"])
                 let again = try json(try await get(client, uri, token: tokens[.globalAdmin]))
                 #expect((again["discovery"] as? [Any])?.isEmpty == true)
+                #expect((again["activities"] as? [Any])?.isEmpty == true)
                 let audit = try await server.store.auditEntries(before: nil, limit: 3).map(\.entry.action)
                 #expect(audit == ["privacy.export", "privacy.erase", "privacy.export"])
                 #expect(

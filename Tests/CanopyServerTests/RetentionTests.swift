@@ -1,10 +1,12 @@
+import CanopyCore
 import CanopyServer
 import CanopyStore
 import Foundation
 import Logging
 import Testing
 
-/// Retention: old discovery data goes on schedule, all of it on request, and both are audited.
+/// Retention: old activities, discovery data, alerts and governance entries go on schedule, all discovery data on
+/// request, and every deletion is audited.
 @Suite struct RetentionTests {
     static let day: Int64 = 86_400_000
     static let today: Int32 = 20_500
@@ -83,6 +85,9 @@ import Testing
     @Test func theServiceRunsAtStartAndStopsWhenCancelled() async throws {
         try await withStore { store in
             try await store.addDiscovery(Self.rows(daysAgo: [0, 200]))
+            try await store.appendActivities([
+                Self.activity(daysAgo: 0, id: "new"), Self.activity(daysAgo: 200, id: "old"),
+            ])
             let service = RetentionService(
                 store: store,
                 interval: .seconds(3_600),
@@ -96,6 +101,12 @@ import Testing
                 remaining = Int(try await store.discoveryByApp(days: 0...Int32.max).first?.transactions ?? 0)
             }
             #expect(remaining == 1)
+            var activities = 2
+            for _ in 0..<1_000 where activities > 1 {
+                try await Task.sleep(for: .milliseconds(10))
+                activities = try await store.activities(ActivityFilter(), before: nil, limit: 10).count
+            }
+            #expect(activities == 1)
             task.cancel()
             try await task.value
         }
@@ -124,6 +135,41 @@ import Testing
             #expect(try await store.session(idHash: "live") != nil)
             #expect(try await store.session(idHash: "idle") == nil)
             #expect(try await store.session(idHash: "expired") == nil)
+        }
+    }
+
+    static func activity(daysAgo: Int, id: String) -> Activity {
+        Activity(
+            sourceEventID: id,
+            time: now - Int64(daysAgo) * day,
+            source: .connector,
+            app: "amazon-web-services",
+            actor: Activity.Actor(name: "alice"),
+            type: .login,
+            rawEventName: "ConsoleLogin"
+        )
+    }
+
+    @Test func activitiesOlderThanTheirRetentionGoAndTheDeletionIsAudited() async throws {
+        try await withStore { store in
+            #expect(try await RetentionPolicy.current(in: store).activitiesDays == 180)
+            let ages = [0, 179, 181, 400]
+            #expect(try await store.appendActivities(ages.map { Self.activity(daysAgo: $0, id: "e\($0)") }) == 4)
+            #expect(try await Retention.applyToActivities(in: store, now: Self.now) == 2)
+            let kept = try await store.activities(ActivityFilter(), before: nil, limit: 10).map(
+                \.activity.sourceEventID
+            )
+            #expect(kept == ["e179", "e0"])
+            let audit = try #require(try await store.auditEntries(before: nil, limit: 1).first?.entry)
+            #expect(audit.action == "retention.activities" && audit.actor == "system")
+            #expect(audit.detail == "deleted 2 activities older than 180 days")
+            // Nothing left to delete: no new audit entry.
+            #expect(try await Retention.applyToActivities(in: store, now: Self.now) == 0)
+            #expect(try await store.auditEntries(before: nil, limit: 10).count == 1)
+            try await store.setSetting(RetentionPolicy.activitiesKey, to: "30")
+            #expect(try await Retention.applyToActivities(in: store, now: Self.now) == 1)
+            try await store.setSetting(RetentionPolicy.activitiesKey, to: "0")
+            #expect(try await RetentionPolicy.current(in: store).activitiesDays == 180)
         }
     }
 

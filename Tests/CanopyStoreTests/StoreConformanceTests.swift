@@ -479,7 +479,7 @@ import Testing
                 "cab38562224e28e6", "3f60b6234df21599", "68a32bab57395a43", "176adccb43fb5150",
                 "a53a29ae24fd623f", "fffdaa507c8acd1b", "234a1933382decd8",
                 "bf2af88e4480226", "f76f331036ff7f1a", "ba48389418db2916", "6c2be4d2fdec5b36",
-                "cd081e5861565d5d", "7d8dc43a6b02ac7e",
+                "cd081e5861565d5d", "7d8dc43a6b02ac7e", "8d1c2c58c25bfd97",
             ]
         )
         #expect(
@@ -487,7 +487,7 @@ import Testing
                 "7b93a77aa6832b25", "f28d97e955f4fb71", "913047f4d359ee30", "a3fcfed8745871c5",
                 "98d194700533a2fd", "960cace64a868ddc", "9cf67ca27f62083",
                 "8d697f4248d96d54", "ede927ed16ff680", "fe6a9c43eaa42681", "432f458184524643",
-                "bf13a8984253db37", "7941c6d6b752a5eb",
+                "bf13a8984253db37", "7941c6d6b752a5eb", "c3abc7bdbba0151d",
             ]
         )
     }

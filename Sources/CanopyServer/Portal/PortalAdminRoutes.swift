@@ -123,6 +123,7 @@ struct PortalAdminRoutes {
 
     struct SettingsPage {
         var retentionDays: Int
+        var activitiesDays: Int
         var alertsDays: Int
         var governanceDays: Int
         var penalize: Bool
@@ -142,6 +143,7 @@ struct PortalAdminRoutes {
         let scoring = try await Self.scoring(store)
         let page = SettingsPage(
             retentionDays: retention.discoveryDays,
+            activitiesDays: retention.activitiesDays,
             alertsDays: retention.alertsDays,
             governanceDays: retention.governanceDays,
             penalize: scoring.unknownValues == .penalize,
@@ -193,6 +195,10 @@ struct PortalAdminRoutes {
             (
                 "discovery", RetentionPolicy.discoveryKey, retention.discoveryDays,
                 try days("retentionDays", retention.discoveryDays)
+            ),
+            (
+                "activities", RetentionPolicy.activitiesKey, retention.activitiesDays,
+                try days("activitiesDays", retention.activitiesDays)
             ),
             ("alerts", RetentionPolicy.alertsKey, retention.alertsDays, try days("alertsDays", retention.alertsDays)),
             (
