@@ -78,81 +78,80 @@ package enum Retention {
         return deleted
     }
 
-    /// Deletes activities older than the policy's `activitiesDays` (default 180, the reference product's), audited
-    /// by `system` when any went.
-    @discardableResult
-    package static func applyToActivities(in store: any Store, now: Int64) async throws -> Int {
-        let days = try await RetentionPolicy.current(in: store).activitiesDays
-        return try await expire(
-            store,
-            now: now,
-            days: days,
+    /// Data kept for a number of days (a ``RetentionPolicy`` field) and deleted by time, audited by `system`.
+    package struct Expiry: Sendable {
+        let days: @Sendable (RetentionPolicy) -> Int
+        /// The audit action (`retention.<kind>`), target and the noun of the audit detail.
+        let action: String
+        let target: String
+        let noun: String
+        /// Deletes what is older than a time (ms since the epoch); returns how many.
+        let delete: @Sendable (any Store, Int64) async throws -> Int
+
+        /// Activities: `activitiesDays`, default 180 (the reference product's).
+        package static let activities = Expiry(
+            days: { $0.activitiesDays },
             action: "retention.activities",
             target: "activities",
-            noun: "activities"
-        ) {
-            try await store.deleteActivities(before: $0)
-        }
-    }
+            noun: "activities",
+            delete: { try await $0.deleteActivities(before: $1) }
+        )
 
-    /// Deletes alerts older than the policy's `alertsDays` (default 180, the reference product's), audited by
-    /// `system` when any went.
-    @discardableResult
-    package static func applyToAlerts(in store: any Store, now: Int64) async throws -> Int {
-        let days = try await RetentionPolicy.current(in: store).alertsDays
-        return try await expire(
-            store,
-            now: now,
-            days: days,
+        /// Alerts: `alertsDays`, default 180 (the reference product's).
+        package static let alerts = Expiry(
+            days: { $0.alertsDays },
             action: "retention.alerts",
             target: "alerts",
-            noun: "alerts"
-        ) {
-            try await store.deleteAlerts(before: $0)
-        }
-    }
+            noun: "alerts",
+            delete: { try await $0.deleteAlerts(before: $1) }
+        )
 
-    /// Deletes governance-log entries older than the policy's `governanceDays` (default 120), audited by `system` when
-    /// any went.
-    @discardableResult
-    package static func applyToGovernance(in store: any Store, now: Int64) async throws -> Int {
-        let days = try await RetentionPolicy.current(in: store).governanceDays
-        return try await expire(
-            store,
-            now: now,
-            days: days,
+        /// Governance-log entries: `governanceDays`, default 120.
+        package static let governance = Expiry(
+            days: { $0.governanceDays },
             action: "retention.governance",
             target: "governance log",
-            noun: "entries"
-        ) {
-            try await store.deleteGovernance(before: $0)
-        }
+            noun: "entries",
+            delete: { try await $0.deleteGovernance(before: $1) }
+        )
     }
 
-    /// Runs `delete` with the cutoff `days` before `now` and audits what it deleted, if anything.
-    private static func expire(
-        _ store: any Store,
-        now: Int64,
-        days: Int,
-        action: String,
-        target: String,
-        noun: String,
-        delete: (Int64) async throws -> Int
-    ) async throws -> Int {
-        let deleted = try await delete(now - Int64(days) * msPerDay)
+    /// Deletes what `expiry` names older than the store's policy allows, as of `now`; audited when anything went.
+    @discardableResult
+    package static func apply(_ expiry: Expiry, in store: any Store, now: Int64) async throws -> Int {
+        let days = try await expiry.days(RetentionPolicy.current(in: store))
+        let deleted = try await expiry.delete(store, now - Int64(days) * msPerDay)
         if deleted > 0 {
             try await store.appendAudit(
                 AuditEntry(
                     time: now,
                     actor: "system",
-                    action: action,
-                    target: target,
-                    detail: "deleted \(deleted) \(noun) older than \(days) days",
+                    action: expiry.action,
+                    target: expiry.target,
+                    detail: "deleted \(deleted) \(expiry.noun) older than \(days) days",
                     sourceIP: nil
                 )
             )
         }
         return deleted
+    }
+
+    /// Deletes activities older than the policy's `activitiesDays`, audited by `system` when any went.
+    @discardableResult
+    package static func applyToActivities(in store: any Store, now: Int64) async throws -> Int {
+        try await apply(.activities, in: store, now: now)
+    }
+
+    /// Deletes alerts older than the policy's `alertsDays`, audited by `system` when any went.
+    @discardableResult
+    package static func applyToAlerts(in store: any Store, now: Int64) async throws -> Int {
+        try await apply(.alerts, in: store, now: now)
+    }
+
+    /// Deletes governance-log entries older than the policy's `governanceDays`, audited by `system` when any went.
+    @discardableResult
+    package static func applyToGovernance(in store: any Store, now: Int64) async throws -> Int {
+        try await apply(.governance, in: store, now: now)
     }
 
     /// Deletes portal sessions that ended (past their absolute expiry, or idle longer than the policy allows). Ended
@@ -217,15 +216,14 @@ package struct RetentionService: Service {
             if deleted > 0 {
                 logger.notice("retention deleted old discovery aggregates", metadata: ["count": "\(deleted)"])
             }
-            let activities = try await Retention.applyToActivities(in: store, now: clock())
-            if activities > 0 {
-                logger.notice("retention deleted old activities", metadata: ["count": "\(activities)"])
-            }
-            let alerts = try await Retention.applyToAlerts(in: store, now: clock())
-            if alerts > 0 { logger.notice("retention deleted old alerts", metadata: ["count": "\(alerts)"]) }
-            let governance = try await Retention.applyToGovernance(in: store, now: clock())
-            if governance > 0 {
-                logger.notice("retention deleted old governance entries", metadata: ["count": "\(governance)"])
+            for expiry in [Retention.Expiry.activities, .alerts, .governance] {
+                let count = try await Retention.apply(expiry, in: store, now: clock())
+                if count > 0 {
+                    logger.notice(
+                        "retention deleted old data",
+                        metadata: ["data": "\(expiry.target)", "count": "\(count)"]
+                    )
+                }
             }
             let sessions = try await Retention.deleteEndedSessions(in: store, now: clock())
             if sessions > 0 { logger.info("ended sessions deleted", metadata: ["count": "\(sessions)"]) }
