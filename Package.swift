@@ -46,15 +46,12 @@ let package = Package(
             name: "CanopyDiscovery",
             dependencies: [
                 "CanopyCore",
-                "CCanopyPrefetch",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
-        // A header-only cache prefetch hint for the aggregation hot path.
-        .systemLibrary(name: "CCanopyPrefetch"),
         // System zlib, for streaming .gz input.
         .systemLibrary(name: "CCanopyZlib"),
         // IO: reading log files, directories, stdin, .gz and .zip as a stream of lines; continuous discovery

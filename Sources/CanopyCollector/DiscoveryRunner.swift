@@ -88,7 +88,6 @@ package struct DiscoveryRunner: Sendable {
             }
         }
         result.failures = failures + result.failures
-        result.aggregator.finish()
         return result
     }
 
@@ -201,7 +200,6 @@ package struct DiscoveryRunner: Sendable {
                 }
                 let lines = splitter.lineNumber
                 let stats = session.statistics
-                aggregator.finish()
                 outputs.withLock { $0[part] = (aggregator, stats, lines) }
             } catch let error as InputError {
                 errors.withLock { $0.append(error) }

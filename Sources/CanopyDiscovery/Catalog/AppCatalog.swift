@@ -64,31 +64,53 @@ package struct AppCatalog: Sendable {
         } catch {
             throw CatalogError(file: "attributes.json", line: nil, reason: "not a JSON array of attribute definitions")
         }
-        let apps = try decodeLines(CatalogApp.self, files.apps, file: "apps.jsonl")
-        let facts = try decodeLines(AppRiskFacts.self, files.risk, file: "risk.jsonl")
+        let apps = try decodeLines(CatalogApp.self, files.apps, file: "apps.jsonl", fast: CatalogApp.init(catalogLine:))
+        let facts = try decodeLines(
+            AppRiskFacts.self,
+            files.risk,
+            file: "risk.jsonl",
+            fast: AppRiskFacts.init(catalogLine:)
+        )
         return AppCatalog(apps: apps, categories: categories, attributes: attributes, facts: facts)
     }
 
-    /// Decodes a JSON-lines file. The lines are decoded as one JSON array (one decoder pass: a third of the time of
-    /// a decoder call per line); only when that fails are they decoded one by one, to name the bad line.
-    private static func decodeLines<T: Decodable>(_ type: T.Type, _ data: Data, file: String) throws -> [T] {
-        var array = Data()
-        array.reserveCapacity(data.count + 2)
-        array.append(UInt8(ascii: "["))
-        var first = true
+    /// Decodes a JSON-lines file: each line with `fast` (``JSONCursor``, about 10× quicker than `JSONDecoder`);
+    /// should a line not have the shape `fast` reads, the whole file with `JSONDecoder` as one JSON array (one
+    /// decoder pass: a third of the time of a decoder call per line), and when that fails line by line, to name
+    /// the bad line.
+    private static func decodeLines<T: Decodable>(
+        _ type: T.Type,
+        _ data: Data,
+        file: String,
+        fast: (Bytes) throws(JSONCursor.Unexpected) -> T
+    ) throws -> [T] {
+        var lines: [Range<Int>] = []
         data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             var start = 0
             while start < bytes.count {
                 let end = bytes.index(of: 10, from: start) ?? bytes.count
-                let line = bytes.sub(start..<end)
-                if !line.trimmed.isEmpty {
-                    if !first { array.append(UInt8(ascii: ",")) }
-                    array.append(contentsOf: line)
-                    first = false
-                }
+                if !bytes.sub(start..<end).trimmed.isEmpty { lines.append(start..<end) }
                 start = end + 1
             }
+        }
+        let decoded: [T]? = data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var out: [T] = []
+            out.reserveCapacity(lines.count)
+            for line in lines {
+                guard let value = try? fast(bytes.sub(line)) else { return nil }
+                out.append(value)
+            }
+            return out
+        }
+        if let decoded { return decoded }
+        var array = Data()
+        array.reserveCapacity(data.count + 2)
+        array.append(UInt8(ascii: "["))
+        for (n, line) in lines.enumerated() {
+            if n > 0 { array.append(UInt8(ascii: ",")) }
+            array.append(data[(data.startIndex + line.lowerBound)..<(data.startIndex + line.upperBound)])
         }
         array.append(UInt8(ascii: "]"))
         if let all = try? JSONDecoder().decode([T].self, from: array) { return all }

@@ -188,22 +188,7 @@ package struct FlatJSONScanner: Sendable {
         var out = [UInt8]()
         out.reserveCapacity(v.count)
         var i = 0
-        func hex4(_ at: Int) -> UInt32? {
-            guard at + 4 <= v.count else { return nil }
-            var x: UInt32 = 0
-            for k in at..<(at + 4) {
-                let c = v[k]
-                let h: UInt32
-                switch c {
-                case 48...57: h = UInt32(c - 48)
-                case 65...70: h = UInt32(c - 55)
-                case 97...102: h = UInt32(c - 87)
-                default: return nil
-                }
-                x = x << 4 | h
-            }
-            return x
-        }
+        func hex4(_ at: Int) -> UInt32? { JSONEscape.hex4(v, at: at) }
         while i < v.count {
             let c = v[i]
             guard c == UInt8(ascii: "\\"), i + 1 < v.count else {
@@ -213,12 +198,11 @@ package struct FlatJSONScanner: Sendable {
             }
             let e = v[i + 1]
             i += 2
+            if let control = JSONEscape.control(e) {
+                out.append(control)
+                continue
+            }
             switch e {
-            case UInt8(ascii: "n"): out.append(10)
-            case UInt8(ascii: "t"): out.append(9)
-            case UInt8(ascii: "r"): out.append(13)
-            case UInt8(ascii: "b"): out.append(8)
-            case UInt8(ascii: "f"): out.append(12)
             case UInt8(ascii: "u"):
                 var scalar = hex4(i) ?? 0xFFFD
                 i += 4

@@ -1,17 +1,14 @@
-import CCanopyPrefetch
-
 /// An open-addressing hash table from a 64-bit key (two packed 32-bit ids) to traffic counters: the aggregation
-/// hot path for keys that are not one dense id ((app, user), (day, app)).
+/// hot path for keys that are not one dense id ((day, app)).
 ///
 /// Keys are built from dense interned ids, never from raw log text, so a fast multiply-xorshift hash is safe here;
 /// the interners that map log text to ids keep a seeded hash. Measured against `Dictionary` with a synthesized
 /// `Hashable` key (SipHash), this halves the cost of a cell update.
 package struct CounterTable: Sendable {
-    /// Key, counters and the caller's recent members side by side in 64 bytes, so an update touches one cache line.
+    /// Key and counters side by side in 56 bytes, so an update touches one cache line or two.
     private struct Entry: Sendable {
         var key: UInt64
         var cell = CounterCell()
-        var recent = RecentMembers()
 
         init(key: UInt64) { self.key = key }
     }
@@ -30,14 +27,9 @@ package struct CounterTable: Sendable {
         mask = size - 1
     }
 
-    /// `size` empty entries; a large table asks for transparent huge pages before it is first touched, because
-    /// its random probes otherwise miss the TLB as well as the cache.
+    /// `size` empty entries.
     private static func emptyEntries(_ size: Int) -> [Entry] {
-        [Entry](unsafeUninitializedCapacity: size) { buffer, count in
-            HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
-            buffer.initialize(repeating: Entry(key: Self.empty))
-            count = size
-        }
+        [Entry](repeating: Entry(key: Self.empty), count: size)
     }
 
     /// Packs two ids (each -1 or more) into a key.
@@ -80,36 +72,17 @@ package struct CounterTable: Sendable {
         }
     }
 
-    /// Starts loading the entry `key` hashes to into the cache, so that a later ``add(_:up:down:total:blocked:time:)``
-    /// finds it there: for a table too large for the cache, issue this, do other work, then add.
+    /// Counts one record under `key`.
     @inline(__always)
-    package func prefetch(_ key: UInt64) {
-        let i = Self.hash(key) & mask
-        entries.withUnsafeBufferPointer { buffer in
-            if let base = buffer.baseAddress { canopy_prefetch_for_write(base + i) }
-        }
-    }
-
-    /// Counts one record under `key`; returns the entry's slot (valid until the next insertion) for
-    /// ``noteRecent(slot:_:)``.
-    @inline(__always)
-    @discardableResult
-    package mutating func add(_ key: UInt64, up: Int64, down: Int64, total: Int64, blocked: Bool, time: Int64?) -> Int {
+    package mutating func add(_ key: UInt64, up: Int64, down: Int64, total: Int64, blocked: Bool, time: Int64?) {
         let i = slot(key)
         entries[i].cell.add(up: up, down: down, total: total, blocked: blocked, time: time)
-        return i
     }
 
     /// Adds counters under `key` (merging tables).
     package mutating func add(_ key: UInt64, _ counters: TrafficCounters) {
         let i = slot(key)
         entries[i].cell.add(counters)
-    }
-
-    /// Remembers `member` among the recent members of the entry at `slot`; false when it was one of the last two.
-    @inline(__always)
-    package mutating func noteRecent(slot: Int, _ member: Int32) -> Bool {
-        entries[slot].recent.note(member)
     }
 
     /// Calls `body` for every entry, in no particular order.

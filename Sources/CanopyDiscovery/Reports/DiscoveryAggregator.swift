@@ -17,39 +17,23 @@ package enum UnknownDestination: Hashable, Sendable, CustomStringConvertible {
 /// Folds traffic records into the aggregates a snapshot report is built from, in memory that does not grow with
 /// the number of lines:
 ///
-/// - per (catalog app, user): the app's traffic and users, and each user's apps; and the distinct source IPs of
-///   each app (member sets, not a third key dimension, keep memory to the number of distinct app × user and
-///   app × IP combinations);
+/// - per catalog app: its traffic, in an array indexed by the app; and its distinct users and source IPs
+///   (``MemberSets``: sorted ids, then bitsets), from which the report also counts each user's and each IP's apps;
 /// - per user and per source IP: their traffic, unknown destinations included; the distinct users of each IP;
 /// - per unknown destination: its traffic; and the distinct users of each registrable domain (``MemberSets``)
 ///   instead of a full aggregate per (destination, user, IP), because the long tail of unknown sites would
 ///   otherwise dominate memory (measured: 2 M such aggregates at 10 M lines of a 2,000-user week);
 /// - per (day, app), with all unknown traffic of a day in one bucket.
 ///
-/// Per-record cost is kept to two hash probes ((app, user) and (day, app)) and one cached host lookup; users, source
-/// IPs and unknown destinations are dense ids indexing arrays, and each member set is only touched when the pair
-/// is not one of the last two seen for its key (an (app, user) cell remembers its last two source IPs, a source IP
-/// its last two users). The (app, user) entry is prefetched when a record arrives and counted 16 records later
-/// (``DeferredUpdates``), so that its cache miss overlaps others: ``finish()`` counts the last ones.
+/// Per-record cost is kept to one hash probe ((day, app)), one cached host lookup and the user and source-IP
+/// interners; users, source IPs, apps and unknown destinations are dense ids indexing arrays. No table is keyed by
+/// (app, user): the report needs each app's traffic and its distinct users, not each user's traffic per app, and a
+/// bit per (app, user) stays in the cache where a 64-byte aggregate per pair did not (docs/benchmarks.md, session
+/// 13: 9% less time on a 1 M-line Squid log). A source IP's member set is only touched when the user is not one of the last two seen on it.
 ///
 /// (The (day, app, user, IP) grain of DESIGN.md §3.1 is the store's, for `canopy serve`; a snapshot report does
 /// not need it.) Aggregators filled on several cores merge exactly.
 package struct DiscoveryAggregator: Sendable {
-    /// An app aggregate key: a catalog app index and an interned user (``none`` when absent).
-    package struct CellKey: Hashable, Sendable {
-        package var app: Int32
-        package var user: Int32
-
-        var packed: UInt64 { CounterTable.key(app, user) }
-
-        init(app: Int32, user: Int32) {
-            self.app = app
-            self.user = user
-        }
-
-        init(packed: UInt64) { (app, user) = CounterTable.ids(packed) }
-    }
-
     /// A day (days since the epoch; -1 without a time) and a catalog app index, or ``unknownApp``.
     package struct DayKey: Hashable, Sendable {
         package var day: Int32
@@ -66,9 +50,10 @@ package struct DiscoveryAggregator: Sendable {
     }
 
     package let matcher: AppMatcher
-    private var appCells = CounterTable()
-    /// (app, user) updates whose entries are being prefetched; applied by ``finish()`` at the latest.
-    private var deferred = DeferredUpdates()
+    /// Traffic per catalog app (by app index).
+    private var appTraffic = DenseCounters()
+    /// Distinct users per app.
+    private var appUsers = MemberSets()
     /// Distinct source IPs per app.
     private var appIPs = MemberSets()
     private var days = CounterTable(capacity: 64)
@@ -149,9 +134,6 @@ package struct DiscoveryAggregator: Sendable {
         // Records without a time go to day -1.
         let day = record.time.map { Int32(truncatingIfNeeded: $0.dayNumber) } ?? -1
         let user = record.user.map { users.id($0) } ?? Self.none
-        // The (app, user) table outgrows the cache: start loading the entry now, count it later (``deferred``).
-        let cell = CellKey(app: app, user: user).packed
-        if app >= 0 { appCells.prefetch(cell) }
         let ip = record.sourceIP.map { sourceIPs.id($0) } ?? Self.none
         if user >= 0 {
             userTraffic.add(user, up: up, down: down, total: total, blocked: blocked, time: time)
@@ -162,17 +144,9 @@ package struct DiscoveryAggregator: Sendable {
         }
         days.add(DayKey(day: day, app: app).packed, up: up, down: down, total: total, blocked: blocked, time: time)
         if app >= 0 {
-            let update = DeferredUpdates.Update(
-                key: cell,
-                app: app,
-                ip: ip,
-                up: up,
-                down: down,
-                total: total,
-                time: time ?? .min,
-                blocked: blocked
-            )
-            if let ready = deferred.push(update) { apply(ready) }
+            appTraffic.add(app, up: up, down: down, total: total, blocked: blocked, time: time)
+            if user >= 0 { appUsers.insert(app, user) }
+            if ip >= 0 { appIPs.insert(app, ip) }
         } else {
             unknownTraffic.add(unknown, up: up, down: down, total: total, blocked: blocked, time: time)
             if user >= 0, unknownTraffic.noteRecent(unknown, user) {
@@ -190,25 +164,8 @@ package struct DiscoveryAggregator: Sendable {
         }
     }
 
-    /// Counts a deferred (app, user) update.
-    @inline(__always)
-    private mutating func apply(_ u: DeferredUpdates.Update) {
-        let time = u.time == .min ? nil : u.time
-        let slot = appCells.add(u.key, up: u.up, down: u.down, total: u.total, blocked: u.blocked, time: time)
-        if u.ip >= 0, appCells.noteRecent(slot: slot, u.ip) { appIPs.insert(u.app, u.ip) }
-    }
-
-    /// Applies the updates still waiting for their cache lines. Call it when the last record was added; the
-    /// report builder and ``merge(_:)`` call it too (on a copy, if the caller did not).
-    package mutating func finish() {
-        for update in deferred.drain() { apply(update) }
-    }
-
     /// Whether no record was added or merged yet.
     package var isEmpty: Bool { records == 0 }
-
-    /// Whether every added record is counted (``finish()`` ran since the last ``add(_:)``).
-    package var isFinished: Bool { deferred.count == 0 }
 
     /// The catalog app of a host, ``HostMemo/localName``, or its unknown destination id (``HostMemo/unknown(_:)``).
     @inline(__always)
@@ -265,17 +222,14 @@ package struct DiscoveryAggregator: Sendable {
         return unknownDomainOf[Int(id)]
     }
 
-    /// Calls `body` for every distinct (app, source IP) pair (after ``finish()``).
-    package func forEachAppSourceIP(_ body: (Int32, Int32) -> Void) {
-        precondition(isFinished, "finish() the aggregator before reading it")
-        appIPs.forEachPair(body)
-    }
+    /// Calls `body` with every catalog app index that saw traffic and its traffic.
+    package func forEachApp(_ body: (Int32, TrafficCounters) -> Void) { appTraffic.forEachEntry(body) }
 
-    /// Calls `body` for every (app, user) aggregate (after ``finish()``).
-    package func forEachAppCell(_ body: (CellKey, TrafficCounters) -> Void) {
-        precondition(isFinished, "finish() the aggregator before reading it")
-        appCells.forEachEntry { body(CellKey(packed: $0), $1) }
-    }
+    /// Calls `body` for every distinct (app, user) pair.
+    package func forEachAppUser(_ body: (Int32, Int32) -> Void) { appUsers.forEachPair(body) }
+
+    /// Calls `body` for every distinct (app, source IP) pair.
+    package func forEachAppSourceIP(_ body: (Int32, Int32) -> Void) { appIPs.forEachPair(body) }
 
     /// Calls `body` for every (day, app) aggregate (app ``unknownApp``: all unknown destinations of that day).
     package func forEachDay(_ body: (DayKey, TrafficCounters) -> Void) {
@@ -301,19 +255,14 @@ package struct DiscoveryAggregator: Sendable {
 
     /// Adds everything another aggregator (same catalog) collected.
     package mutating func merge(_ other: DiscoveryAggregator) {
-        var other = other
-        other.finish()
-        finish()
         records += other.records
         let userMap = other.users.values.map { users.id($0) }
         let ipMap = other.sourceIPs.values.map { sourceIPs.id($0) }
         let unknownMap = other.unknownDestinations.map { unknownID($0) }
         func user(_ id: Int32) -> Int32 { id >= 0 ? userMap[Int(id)] : id }
         func ip(_ id: Int32) -> Int32 { id >= 0 ? ipMap[Int(id)] : id }
-        other.appCells.forEachEntry { packed, counters in
-            let k = CellKey(packed: packed)
-            appCells.add(CellKey(app: k.app, user: user(k.user)).packed, counters)
-        }
+        other.forEachApp { app, counters in appTraffic.add(app, counters) }
+        other.appUsers.forEachPair { a, u in appUsers.insert(a, user(u)) }
         other.appIPs.forEachPair { a, i in appIPs.insert(a, ip(i)) }
         other.days.forEachEntry { packed, counters in days.add(packed, counters) }
         other.forEachUser { id, counters in userTraffic.add(user(id), counters) }

@@ -29,8 +29,6 @@ package struct DiscoveryReportBuilder: Sendable {
         sources: [DiscoveryReport.Source],
         generatedAt: Timestamp
     ) -> DiscoveryReport {
-        var aggregator = aggregator
-        aggregator.finish()  // A no-op (and no copy) when the caller finished it.
         var appTraffic: [Int32: TrafficCounters] = [:]
         var appUsers = UniquePairCounter()
         var appIPs = UniquePairCounter()
@@ -39,25 +37,21 @@ package struct DiscoveryReportBuilder: Sendable {
         var categoryOf: [Int32: Int32] = [:]
         var categoryIDs: [String: Int32] = [:]
         var categoryUsers = DistinctPairCounter()
-        // Cells, member-set pairs and (day, app) entries are each distinct: only category users need a seen set.
-        aggregator.forEachAppCell { key, counters in
-            appTraffic[key.app, default: TrafficCounters()].add(counters)
-            if key.user >= 0 {
-                appUsers.add(key.app, key.user)
-                userApps.add(key.user, key.app)
+        // Member-set pairs and (day, app) entries are each distinct: only category users need a seen set.
+        aggregator.forEachApp { appTraffic[$0] = $1 }
+        aggregator.forEachAppUser { app, user in
+            appUsers.add(app, user)
+            userApps.add(user, app)
+            let category: Int32
+            if let known = categoryOf[app] {
+                category = known
+            } else {
+                let name = catalog.apps[Int(app)].category
+                category = categoryIDs[name] ?? Int32(categoryIDs.count)
+                categoryIDs[name] = category
+                categoryOf[app] = category
             }
-            if key.user >= 0 {
-                let category: Int32
-                if let known = categoryOf[key.app] {
-                    category = known
-                } else {
-                    let name = catalog.apps[Int(key.app)].category
-                    category = categoryIDs[name] ?? Int32(categoryIDs.count)
-                    categoryIDs[name] = category
-                    categoryOf[key.app] = category
-                }
-                categoryUsers.add(category, key.user)
-            }
+            categoryUsers.add(category, user)
         }
         aggregator.forEachAppSourceIP { app, ip in
             appIPs.add(app, ip)

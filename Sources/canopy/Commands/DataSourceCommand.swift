@@ -24,7 +24,10 @@ struct DataSourceCommand: AsyncParsableCommand {
     )
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a data source.")
+        static let configuration = CommandConfiguration(
+            commandName: "add",
+            abstract: "Add a data source."
+        )
 
         @Option(help: "The data directory.") var data: String = "canopy-data"
         @Option(help: "A unique name (letters, digits, '-', '_', '.').") var name: String
@@ -78,7 +81,10 @@ struct DataSourceCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List data sources with what they received.")
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "List data sources with what they received."
+        )
 
         @Option(help: "The data directory.") var data: String = "canopy-data"
         @OptionGroup var output: TableOrJSONOption
@@ -119,7 +125,10 @@ struct DataSourceCommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a data source and its counters.")
+        static let configuration = CommandConfiguration(
+            commandName: "remove",
+            abstract: "Remove a data source and its counters."
+        )
 
         @Option(help: "The data directory.") var data: String = "canopy-data"
         @Argument(help: "The data source's id (from `canopy datasource list`).") var id: Int64

@@ -34,7 +34,10 @@ struct TokenCommand: AsyncParsableCommand {
     }
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a token and print it once.")
+        static let configuration = CommandConfiguration(
+            commandName: "create",
+            abstract: "Create a token and print it once."
+        )
 
         @Option(help: "The data directory.") var data: String = "canopy-data"
         @Option(help: "What the token is for (shown in lists and the audit log).") var name: String
@@ -101,7 +104,10 @@ struct TokenCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List tokens, newest first (never their secret).")
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "List tokens, newest first (never their secret)."
+        )
 
         @Option(help: "The data directory.") var data: String = "canopy-data"
         @OptionGroup var format: TableOrJSONOption
@@ -126,7 +132,10 @@ struct TokenCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a token at once.")
+        static let configuration = CommandConfiguration(
+            commandName: "revoke",
+            abstract: "Revoke a token at once."
+        )
 
         @Option(help: "The data directory.") var data: String = "canopy-data"
         @Argument(help: "The token's id (from `canopy token list`).") var id: Int64
