@@ -85,22 +85,21 @@ package struct AppCatalog: Sendable {
         fast: (Bytes) throws(JSONCursor.Unexpected) -> T
     ) throws -> [T] {
         var lines: [Range<Int>] = []
-        data.withUnsafeBytes { raw in
+        // One pass: note each non-empty line (for the fallback) and read it with `fast` until it refuses one.
+        let decoded: [T]? = data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
+            var out: [T]? = []
             var start = 0
             while start < bytes.count {
                 let end = bytes.index(of: 10, from: start) ?? bytes.count
-                if !bytes.sub(start..<end).trimmed.isEmpty { lines.append(start..<end) }
+                let line = bytes.sub(start..<end)
+                if !line.trimmed.isEmpty {
+                    lines.append(start..<end)
+                    if out != nil {
+                        if let value = try? fast(line) { out?.append(value) } else { out = nil }
+                    }
+                }
                 start = end + 1
-            }
-        }
-        let decoded: [T]? = data.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var out: [T] = []
-            out.reserveCapacity(lines.count)
-            for line in lines {
-                guard let value = try? fast(bytes.sub(line)) else { return nil }
-                out.append(value)
             }
             return out
         }

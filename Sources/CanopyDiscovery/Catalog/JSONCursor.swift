@@ -40,17 +40,23 @@ package struct JSONCursor {
 
     /// Reads an array of strings.
     package mutating func stringArray() throws(Unexpected) -> [String] {
-        try expect(UInt8(ascii: "["))
         var out: [String] = []
+        try array { c throws(Unexpected) in out.append(try c.string()) }
+        return out
+    }
+
+    /// Reads an array, calling `element` for each element; `element` must read (or ``skipValue()``) it.
+    package mutating func array(_ element: (inout JSONCursor) throws(Unexpected) -> Void) throws(Unexpected) {
+        try expect(UInt8(ascii: "["))
         if try peek() == UInt8(ascii: "]") {
             i += 1
-            return out
+            return
         }
         while true {
-            out.append(try string())
+            try element(&self)
             let next = try peek()
             i += 1
-            if next == UInt8(ascii: "]") { return out }
+            if next == UInt8(ascii: "]") { return }
             guard next == UInt8(ascii: ",") else { throw Unexpected() }
         }
     }
@@ -154,19 +160,7 @@ package struct JSONCursor {
         case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try bool()
         case UInt8(ascii: "n"): try literal("null")
         case UInt8(ascii: "{"): try object { c, _ throws(Unexpected) in try c.skipValue() }
-        case UInt8(ascii: "["):
-            i += 1
-            if try peek() == UInt8(ascii: "]") {
-                i += 1
-                return
-            }
-            while true {
-                try skipValue()
-                let next = try peek()
-                i += 1
-                if next == UInt8(ascii: "]") { return }
-                guard next == UInt8(ascii: ",") else { throw Unexpected() }
-            }
+        case UInt8(ascii: "["): try array { c throws(Unexpected) in try c.skipValue() }
         default: try skipNumber()
         }
     }

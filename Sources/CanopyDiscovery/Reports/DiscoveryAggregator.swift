@@ -29,7 +29,8 @@ package enum UnknownDestination: Hashable, Sendable, CustomStringConvertible {
 /// interners; users, source IPs, apps and unknown destinations are dense ids indexing arrays. No table is keyed by
 /// (app, user): the report needs each app's traffic and its distinct users, not each user's traffic per app, and a
 /// bit per (app, user) stays in the cache where a 64-byte aggregate per pair did not (docs/benchmarks.md, session
-/// 13: 9% less time on a 1 M-line Squid log). A source IP's member set is only touched when the user is not one of the last two seen on it.
+/// 13: 9% less time on a 1 M-line Squid log). A source IP's member set is only touched when the user is not one of
+/// the last two seen on it.
 ///
 /// (The (day, app, user, IP) grain of DESIGN.md §3.1 is the store's, for `canopy serve`; a snapshot report does
 /// not need it.) Aggregators filled on several cores merge exactly.
