@@ -191,7 +191,9 @@ package struct DiscoveryRunner: Sendable {
                     from: boundaries[part],
                     to: boundaries[part + 1]
                 ) { chunk in
-                    session.consume(chunk: chunk, splitter: &splitter) { aggregator.add($0) }
+                    session.consume(chunk: chunk, splitter: &splitter, symbols: aggregator.symbols) {
+                        aggregator.add($0)
+                    }
                     let total = counter.pointer.pointee.add(Int64(chunk.count), ordering: .relaxed).newValue
                     progress?(total)
                 }

@@ -5,9 +5,9 @@
 package struct TrafficRecord: Sendable, Hashable {
     package var time: Timestamp?
     package var sourceIP: IPAddress?
-    package var user: String?
+    package var user: String? { didSet { symbols.user = RecordSymbols.none } }
     package var device: String?
-    package var destinationHost: String?
+    package var destinationHost: String? { didSet { symbols.host = RecordSymbols.none } }
     package var destinationIP: IPAddress?
     package var destinationPort: Int?
     package var url: String?
@@ -18,6 +18,9 @@ package struct TrafficRecord: Sendable, Hashable {
     package var bytesTotal: Int64?
     package var action: TrafficAction?
     package var userAgent: String?
+    /// Dense ids a parse session gave ``destinationHost`` and ``user``: not part of the record's value (equality,
+    /// hashing and coding ignore it), reset whenever either field is assigned.
+    package var symbols = RecordSymbols()
 
     @inlinable @inline(__always) package init() {}
 
@@ -26,6 +29,30 @@ package struct TrafficRecord: Sendable, Hashable {
         if let bytesTotal { return bytesTotal }
         return (bytesUp ?? 0) &+ (bytesDown ?? 0)
     }
+}
+
+/// The ids of a record's host and user in the symbol tables of the parse session that read it, so that the
+/// snapshot aggregator can key its caches by a dense id instead of hashing the names again (docs/benchmarks.md,
+/// session 14).
+///
+/// An id is only meaningful to the sink the session parsed for (``TrafficSink/symbols`` in CanopyDiscovery), and only
+/// while the field it names holds the string the table gave it: assigning ``TrafficRecord/destinationHost`` or
+/// ``TrafficRecord/user`` resets the id. Two records never differ by their symbols alone.
+package struct RecordSymbols: @unchecked Sendable, Hashable {
+    /// No id: the field is unset, or was set without a symbol table.
+    package static let none: Int32 = -1
+
+    package var host: Int32 = RecordSymbols.none
+    package var user: Int32 = RecordSymbols.none
+    /// The session's tables, while a parser fills the record; cleared before the record leaves the parse loop, so
+    /// a stored record never points at them. Raw, because the tables are CanopyDiscovery's and are reached on every
+    /// line without reference counting.
+    package var tables: UnsafeMutableRawPointer? = nil
+
+    @inlinable @inline(__always) package init() {}
+
+    package static func == (lhs: RecordSymbols, rhs: RecordSymbols) -> Bool { true }
+    package func hash(into hasher: inout Hasher) {}
 }
 
 extension TrafficRecord: Codable {

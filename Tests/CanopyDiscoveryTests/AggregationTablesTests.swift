@@ -54,6 +54,15 @@ import Testing
         }
     }
 
+    /// A report builder over `catalog` with the default settings.
+    static func builder(_ catalog: AppCatalog) -> DiscoveryReportBuilder {
+        DiscoveryReportBuilder(
+            catalog: catalog,
+            settings: DiscoverySettings(),
+            scorer: RiskScorer(catalog: catalog, settings: ScoringSettings(), currentYear: 2026)
+        )
+    }
+
     @Test func theReportDoesNotDependOnRecordOrderAndCountsEachAppExactly() {
         let catalog = TestCatalog.small()
         let matcher = AppMatcher(catalog: catalog)
@@ -65,11 +74,7 @@ import Testing
         for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, random.below(i + 1)) }
         for r in records { inOrder.add(r) }
         for i in order { shuffled.add(records[i]) }
-        let builder = DiscoveryReportBuilder(
-            catalog: catalog,
-            settings: DiscoverySettings(),
-            scorer: RiskScorer(catalog: catalog, settings: ScoringSettings(), currentYear: 2026)
-        )
+        let builder = Self.builder(catalog)
         let t = Timestamp(secondsSinceEpoch: 0)
         let reference = builder.build(inOrder, sources: [], generatedAt: t)
         // Every record is counted once: on a day (apps and unknown destinations) or as private traffic.

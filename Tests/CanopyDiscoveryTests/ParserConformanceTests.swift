@@ -137,6 +137,32 @@ import Testing
         }
     }
 
+    /// With a sink's symbol tables (``FieldSymbols``), the loop gives the same records, and every host and user
+    /// symbol names the string the record holds — also once a tiny table is full and names are built without it.
+    @Test(arguments: parserIDs)
+    func symbolTablesChangeNoRecord(id: String) throws {
+        let type = try #require(BuiltinParsers.named(id))
+        let data = try Self.bytes(id, "valid.log") + Self.bytes(id, "valid.log") + Self.bytes(id, "malformed.log")
+        let reference = ParserRun.run(type, data: data).records.map(\.record)
+        for symbols in [
+            FieldSymbols(), FieldSymbols(limit: 2, byteLimit: 1 << 20), FieldSymbols(limit: 100, byteLimit: 12),
+        ] {
+            var session = ParsingSession(parser: type.init(), context: ParseContext(), source: "fixture")
+            var splitter = LineSplitter()
+            var records: [TrafficRecord] = []
+            data.withUnsafeBufferPointer { all in
+                session.consume(chunk: all, splitter: &splitter, symbols: symbols) { records.append($0) }
+            }
+            splitter.finish { event in session.consume(event) { records.append($0) } }
+            #expect(records == reference, "\(id): records with symbol tables")
+            for r in records {
+                #expect(r.symbols.tables == nil, "\(id): a record left the loop pointing at the tables")
+                if r.symbols.host >= 0 { #expect(symbols.host(r.symbols.host) == r.destinationHost, "\(id): host") }
+                if r.symbols.user >= 0 { #expect(symbols.user(r.symbols.user) == r.user, "\(id): user") }
+            }
+        }
+    }
+
     @Test(arguments: parserIDs)
     func sampleLineParses(id: String) throws {
         var parser = try #require(BuiltinParsers.named(id)).init()

@@ -37,7 +37,12 @@ extension UnsafeBufferPointer where Element == UInt8 {
     package var optionalString: String? { isPlaceholder ? nil : string }
 
     /// Empty, `-`, `"-"`, `(null)`, `null`, `N/A`, `NA` or `None`: fields a log writes when it has no value.
-    package var isPlaceholder: Bool {
+    @inline(__always)
+    package var isPlaceholder: Bool { count > 6 ? false : isShortPlaceholder }
+
+    /// ``isPlaceholder`` for up to six bytes: out of line, so the common long field costs one compare.
+    @inline(never)
+    private var isShortPlaceholder: Bool {
         switch count {
         case 0: return true
         case 1: return self[0] == UInt8(ascii: "-")
@@ -56,6 +61,36 @@ extension UnsafeBufferPointer where Element == UInt8 {
         let p = literal.utf8Start
         for i in 0..<count where self[i] != p[i] { return false }
         return true
+    }
+
+    /// Byte equality with other bytes, eight at a time.
+    @inline(__always)
+    package func equals(_ other: Bytes) -> Bool {
+        let n = count
+        guard n == other.count else { return false }
+        guard n > 0, let pa = baseAddress, let pb = other.baseAddress else { return true }
+        let a = UnsafeRawPointer(pa)
+        let b = UnsafeRawPointer(pb)
+        guard n >= 8 else {
+            for i in 0..<n where a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self)
+            {
+                return false
+            }
+            return true
+        }
+        var i = 0
+        while i + 8 <= n {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                != b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            {
+                return false
+            }
+            i += 8
+        }
+        // The last eight bytes, overlapping the words already compared.
+        return i == n
+            || a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
     }
 
     /// ASCII case-insensitive equality with a literal written in lowercase.

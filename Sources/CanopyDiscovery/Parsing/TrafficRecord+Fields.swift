@@ -22,25 +22,58 @@ extension TrafficRecord {
         if h.count >= 2, h[0] == UInt8(ascii: "["), h[h.count - 1] == UInt8(ascii: "]") { h = h.sub(1..<(h.count - 1)) }
         if h.count > 0, h[h.count - 1] == UInt8(ascii: ".") { h = h.sub(0..<(h.count - 1)) }
         guard !h.isPlaceholder else { return }
+        guard let tables = symbolTables else {
+            if let ip = IPAddress(bytes: h) {
+                if destinationIP == nil { destinationIP = ip }
+            } else {
+                destinationHost = h.lowercasedString
+            }
+            return
+        }
+        // A name entered before is no IP literal: those never enter the table.
+        if let (id, name) = tables.pointee.hosts.find(h) {
+            destinationHost = name
+            symbols.host = id
+            return
+        }
         if let ip = IPAddress(bytes: h) {
             if destinationIP == nil { destinationIP = ip }
             return
         }
-        destinationHost = h.lowercasedString
+        let name = h.lowercasedString
+        destinationHost = name
+        if let id = tables.pointee.hosts.insert(h, string: name) { symbols.host = id }
     }
 
     /// Sets the user, dropping placeholders; keeps `DOMAIN\user` and `user@domain` as logged.
     package mutating func apply(user: Bytes) {
         let u = user.trimmed
         guard !u.isPlaceholder else { return }
-        self.user = u.string
+        setUser(u)
     }
 
     /// Sets the user from a percent-encoded field (Squid writes `DOMAIN%5Cuser`).
     package mutating func apply(percentEncodedUser user: Bytes) {
         let u = user.trimmed
         guard !u.isPlaceholder else { return }
-        self.user = u.index(of: UInt8(ascii: "%")) == nil ? u.string : u.percentDecodedString
+        if u.index(of: UInt8(ascii: "%")) == nil { setUser(u) } else { self.user = u.percentDecodedString }
+    }
+
+    /// Sets the user to `u` as logged, through the session's user table when there is one.
+    @inline(__always)
+    private mutating func setUser(_ u: Bytes) {
+        if let tables = symbolTables, let (id, name) = tables.pointee.users.symbol(for: u, make: { $0.string }) {
+            self.user = name
+            symbols.user = id
+        } else {
+            self.user = u.string
+        }
+    }
+
+    /// The symbol tables of the session filling this record (``RecordSymbols/tables``), if any.
+    @inline(__always)
+    private var symbolTables: UnsafeMutablePointer<FieldSymbolTables>? {
+        symbols.tables?.assumingMemoryBound(to: FieldSymbolTables.self)
     }
 
     /// Sets the User-Agent when the context keeps detail.

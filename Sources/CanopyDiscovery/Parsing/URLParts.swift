@@ -11,24 +11,29 @@ package enum URLParts {
             start = 8
         } else if url.hasPrefix("http://") {
             start = 7
-        } else if let sep = url.sub(0..<min(n, 19)).index(of: "://"), sep < 16 {
+        } else if let sep = schemeSeparator(in: url), sep < 16 {
             start = sep + 3
         }
-        // One pass to the end of the authority, noting the last `@` (userinfo ends there) and the first `:` after
-        // it (a port follows).
-        var end = start
+        // To the end of the authority, a delimiter at a time (eight bytes per step in between), noting the last
+        // `@` (userinfo ends there) and the first `:` after it (a port follows).
+        var end = n
         var s = start
         var colon = -1
-        while end < n {
-            let c = url[end]
-            if c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") { break }
-            if c == UInt8(ascii: "@") {
-                s = end + 1
+        var i = start
+        scan: while true {
+            i = WordScan.firstIndex(of: 0x2F, 0x3F, 0x23, 0x40, 0x3A, in: url, from: i)  // / ? # @ :
+            guard i < n else { break }
+            switch url[i] {
+            case UInt8(ascii: "@"):
+                s = i + 1
                 colon = -1
-            } else if c == UInt8(ascii: ":"), colon < 0 {
-                colon = end
+            case UInt8(ascii: ":"):
+                if colon < 0 { colon = i }
+            default:
+                end = i
+                break scan
             }
-            end += 1
+            i += 1
         }
         guard s < end else { return nil }
         if url[s] == UInt8(ascii: "[") {
@@ -38,6 +43,19 @@ package enum URLParts {
         let e = colon >= 0 ? colon : end
         guard e > s else { return nil }
         return s..<e
+    }
+
+    /// Where the first `://` starts within the first 19 bytes, if anywhere.
+    @inline(__always)
+    private static func schemeSeparator(in url: Bytes) -> Int? {
+        let limit = min(url.count, 19)
+        var i = 0
+        while true {
+            i = WordScan.firstIndex(of: UInt8(ascii: ":"), in: url, from: i)
+            guard i + 2 < limit else { return nil }
+            if url[i + 1] == UInt8(ascii: "/"), url[i + 2] == UInt8(ascii: "/") { return i }
+            i += 1
+        }
     }
 
     /// The explicit port in the authority, if any.

@@ -31,6 +31,38 @@ package enum WordScan {
         return j
     }
 
+    /// The first index at or after `from` whose byte is one of the five given, or the line's length.
+    @inline(__always)
+    package static func firstIndex(
+        of a: UInt8,
+        _ b: UInt8,
+        _ c: UInt8,
+        _ d: UInt8,
+        _ e: UInt8,
+        in line: Bytes,
+        from: Int
+    ) -> Int {
+        let n = line.count
+        guard let base = line.baseAddress else { return n }
+        let raw = UnsafeRawPointer(base)
+        let (wa, wb, wc, wd, we) = (
+            UInt64(a) &* ones, UInt64(b) &* ones, UInt64(c) &* ones, UInt64(d) &* ones, UInt64(e) &* ones
+        )
+        var j = from
+        while j + 8 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+            let m = matchMask(w, wa, wb) | matchMask(w, wc, wd) | matchMask(w, we, we)
+            if m != 0 { return j + m.trailingZeroBitCount >> 3 }
+            j += 8
+        }
+        while j < n {
+            let x = base[j]
+            if x == a || x == b || x == c || x == d || x == e { return j }
+            j += 1
+        }
+        return j
+    }
+
     /// The first index at or after `from` whose byte is `byte`, or the line's length.
     @inline(__always)
     package static func firstIndex(of byte: UInt8, in line: Bytes, from: Int) -> Int {

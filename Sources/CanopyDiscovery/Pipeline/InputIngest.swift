@@ -61,7 +61,7 @@ package struct InputIngest: Sendable {
             }
         case .parsing(var session, var splitter):
             state = .failed  // Release the session's storage so it is not copied on write.
-            session.consume(chunk: chunk, splitter: &splitter) { aggregator.add($0) }
+            session.consume(chunk: chunk, splitter: &splitter, symbols: aggregator.symbols) { aggregator.add($0) }
             state = .parsing(session, splitter)
         case .failed:
             return
@@ -127,7 +127,9 @@ package struct InputIngest: Sendable {
         var lineSplitter = LineSplitter()
         for chunk in chunks {
             chunk.withUnsafeBufferPointer { buffer in
-                session.consume(chunk: buffer, splitter: &lineSplitter) { aggregator.add($0) }
+                session.consume(chunk: buffer, splitter: &lineSplitter, symbols: aggregator.symbols) {
+                    aggregator.add($0)
+                }
             }
         }
         state = .parsing(session, lineSplitter)

@@ -36,14 +36,22 @@ package struct ParsingSession: Sendable {
     }
 
     /// Cuts a chunk into lines with `splitter` and parses them all, handing records to `sink`: the hot path, one
-    /// dynamic call per chunk into a loop specialized for the parser's type (``LogParser/parseLines(of:splitter:context:statistics:source:sink:)``).
-    package mutating func consume(chunk: Bytes, splitter: inout LineSplitter, into sink: (TrafficRecord) -> Void) {
+    /// dynamic call per chunk into a loop specialized for the parser's type
+    /// (``LogParser/parseLines(of:splitter:context:statistics:source:symbols:sink:)``). `symbols` are the tables of
+    /// the sink the records go to (``TrafficSink/symbols``).
+    package mutating func consume(
+        chunk: Bytes,
+        splitter: inout LineSplitter,
+        symbols: FieldSymbols? = nil,
+        into sink: (inout TrafficRecord) -> Void
+    ) {
         parser.parseLines(
             of: chunk,
             splitter: &splitter,
             context: context,
             statistics: &statistics,
             source: source,
+            symbols: symbols,
             sink: sink
         )
     }

@@ -70,8 +70,13 @@ package struct DiscoveryAggregator: Sendable {
     /// The registrable domain of every unknown destination (by destination id), computed once per destination.
     private var unknownDomainOf: [Int32] = []
     private var unknownHosts = TextInterner()
-    /// What each recently seen host resolved to.
+    /// What each recently seen host resolved to, for records that come without a host symbol.
     private var hostMemo = HostMemo()
+    /// The tables this aggregator's records are parsed with (``TrafficSink/symbols``), and what each host symbol
+    /// resolved to (a ``HostMemo/Value``) and each user symbol's user id.
+    package let symbols: FieldSymbols?
+    private var hostValueOfSymbol = SymbolValues()
+    private var userOfSymbol = SymbolValues()
     private var unknownAddresses = AddressInterner()
     /// Unknown destination id by ``unknownHosts`` id and by ``unknownAddresses`` id.
     private var unknownIDOfHost: [Int32] = []
@@ -93,8 +98,12 @@ package struct DiscoveryAggregator: Sendable {
     /// The ``DayKey/app`` of all unknown destinations of a day.
     package static let unknownApp: Int32 = -1
 
-    package init(matcher: AppMatcher) {
+    /// - Parameters:
+    ///   - matcher: the catalog's destination → app matcher.
+    ///   - symbols: the tables to parse this aggregator's records with (a fresh pair by default).
+    package init(matcher: AppMatcher, symbols: FieldSymbols = FieldSymbols()) {
         self.matcher = matcher
+        self.symbols = symbols
     }
 
     /// Adds one record.
@@ -110,7 +119,7 @@ package struct DiscoveryAggregator: Sendable {
         var unknown: Int32 = -1
         if let host = record.destinationHost, !host.isEmpty {
             // The rules of ``AppMatcher/match(host:ip:)``, with the host's part remembered in ``hostMemo``.
-            let v = hostValue(host)
+            let v = record.symbols.host >= 0 ? hostValue(symbol: record.symbols.host, host) : hostValue(host)
             if v >= 0 {
                 app = v
             } else if record.destinationIP?.isPrivateOrLocal == true || v == HostMemo.localName {
@@ -134,7 +143,12 @@ package struct DiscoveryAggregator: Sendable {
         }
         // Records without a time go to day -1.
         let day = record.time.map { Int32(truncatingIfNeeded: $0.dayNumber) } ?? -1
-        let user = record.user.map { users.id($0) } ?? Self.none
+        let user: Int32
+        if let name = record.user {
+            user = record.symbols.user >= 0 ? userID(symbol: record.symbols.user, name) : users.id(name)
+        } else {
+            user = Self.none
+        }
         let ip = record.sourceIP.map { sourceIPs.id($0) } ?? Self.none
         if user >= 0 {
             userTraffic.add(user, up: up, down: down, total: total, blocked: blocked, time: time)
@@ -183,6 +197,24 @@ package struct DiscoveryAggregator: Sendable {
         }
         hostMemo.remember(host, value: v, slot: found.slot, hash: found.hash)
         return v
+    }
+
+    /// ``hostValue(_:)`` of `host`, which the session's table gave `symbol`: an array read after its first record.
+    @inline(__always)
+    private mutating func hostValue(symbol: Int32, _ host: String) -> HostMemo.Value {
+        if let v = hostValueOfSymbol.value(of: symbol) { return v }
+        let v = hostValue(host)
+        hostValueOfSymbol.store(v, for: symbol)
+        return v
+    }
+
+    /// The user id of `name`, which the session's table gave `symbol`.
+    @inline(__always)
+    private mutating func userID(symbol: Int32, _ name: String) -> Int32 {
+        if let id = userOfSymbol.value(of: symbol) { return id }
+        let id = users.id(name)
+        userOfSymbol.store(id, for: symbol)
+        return id
     }
 
     /// The unknown destination id of a host name.
