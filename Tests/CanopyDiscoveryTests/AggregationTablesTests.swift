@@ -28,6 +28,32 @@ import Testing
         #expect(sets.count(999) == 0)
     }
 
+    /// IPv4 slots keep the address beside the id: every address gets one id, IPv4 and IPv6 apart — also an IPv6
+    /// address whose low 32 bits are an IPv4 address seen, and the IPv4-mapped form — through the table's growth.
+    @Test func addressInternerGivesEveryAddressOneID() {
+        var random = SplitMix64(seed: 9)
+        var interner = AddressInterner()
+        var reference: [IPAddress: Int32] = [:]
+        for _ in 0..<50_000 {
+            let low = UInt32(truncatingIfNeeded: random.below(3_000)) &* 2_654_435_761
+            let address: IPAddress
+            switch random.below(4) {
+            case 0: address = IPAddress(ipv6: UInt128(low))
+            case 1: address = IPAddress(ipv6: UInt128(0xFFFF) << 32 | UInt128(low))
+            default: address = IPAddress(ipv4: low)
+            }
+            let id = interner.id(address)
+            if let known = reference[address] {
+                #expect(id == known)
+            } else {
+                #expect(Int(id) == reference.count)
+                reference[address] = id
+            }
+        }
+        #expect(interner.count == reference.count && reference.count > 8_000)
+        for (address, id) in reference { #expect(interner.values[Int(id)] == address) }
+    }
+
     /// Records over the test catalog: apps, unknown and private destinations, users (some absent), source IPs
     /// (users roam between two), three days, some blocked.
     static func records(_ count: Int) -> [TrafficRecord] {

@@ -106,3 +106,63 @@ import Testing
         }
     }
 }
+
+/// ``TimeParsing/epoch(_:)`` reads the common `%ts.%03tu` shape a word at a time; a plain reading of the definition
+/// is the reference.
+@Suite struct EpochParsingTests {
+    /// Seconds (up to 11 digits) with an optional fraction, or 13 digits of milliseconds; 1990 to 2100.
+    static func reference(_ text: String) -> Int64? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCIIDigitForTest)
+        else { return nil }
+        var millis: Int64
+        if whole.count == 13, parts.count == 1 {
+            guard let ms = Int64(whole) else { return nil }
+            millis = ms
+        } else {
+            guard whole.count <= 11, let s = Int64(whole) else { return nil }
+            millis = s * 1000
+            if parts.count == 2 {
+                let fraction = parts[1]
+                guard !fraction.isEmpty, fraction.allSatisfy(\.isASCIIDigitForTest) else { return nil }
+                let three = Array((fraction + "000").prefix(3))
+                millis += Int64(String(three))!
+            }
+        }
+        let seconds = millis / 1000
+        return seconds >= 631_152_000 && seconds <= 4_102_531_200 ? millis : nil
+    }
+
+    static func parse(_ text: String) -> Int64? {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { TimeParsing.epoch(Bytes($0))?.millisecondsSinceEpoch }
+    }
+
+    @Test func crafted() {
+        for text in [
+            "1767225602.646", "1700000000.123", "1700000000.000", "0000000000.000", "9999999999.999", "1700000000",
+            "1700000000123", "1700000000.1", "1700000000.1234", "170000000a.123", "1700000000,123", "1700000000.12a",
+            "1700000000.", ".1700000000", "17000000000.12", "1700000000.-12", "1700000000.\u{FF}12",
+        ] {
+            #expect(Self.parse(text) == Self.reference(text), "\(text)")
+        }
+    }
+
+    /// Fourteen-byte strings that are mostly the fast shape, one byte changed.
+    @Test func randomNearMissesAgreeWithTheReference() {
+        var random = SplitMix64(seed: 31)
+        let noise = Array("0123456789./:-a \u{7F}".utf8) + [0x80, 0xC3, 0xFF, 0x00, 0x2F, 0x3A]
+        for _ in 0..<50_000 {
+            var bytes = Array("\(1_600_000_000 + random.below(400_000_000)).\(100 + random.below(900))".utf8)
+            if random.below(4) != 0 { bytes[random.below(bytes.count)] = noise[random.below(noise.count)] }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let parsed = bytes.withUnsafeMutableBufferPointer { TimeParsing.epoch(Bytes($0))?.millisecondsSinceEpoch }
+            // Bytes that are not valid UTF-8 are never digits: the reference sees a non-digit there too.
+            #expect(parsed == Self.reference(text), "\(bytes)")
+        }
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigitForTest: Bool { isASCII && isNumber }
+}

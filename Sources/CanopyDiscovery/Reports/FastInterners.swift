@@ -97,14 +97,21 @@ package struct TextInterner: Sendable {
 }
 
 /// Dense ids for IP addresses.
+///
+/// A slot holds an IPv4 address itself beside its id, so that the per-record lookup of a source address compares
+/// within the slot array and does not read ``values`` (measured: the values read was a tenth of the aggregator's
+/// time on a 1 M-line Squid log); IPv6 slots compare against ``values``.
 package struct AddressInterner: Sendable {
     package private(set) var values: [IPAddress] = []
-    private var slots: [Int32]
+    /// 0 when empty; else the id + 1 in the low 31 bits, ``v4`` for an IPv4 entry, and an IPv4 entry's address in
+    /// the high 32 bits.
+    private var slots: [UInt64]
     private var mask: Int
     private let seed: UInt64
+    private static let v4: UInt64 = 1 << 31
 
     package init() {
-        slots = [Int32](repeating: -1, count: 64)
+        slots = [UInt64](repeating: 0, count: 64)
         mask = 63
         seed = UInt64.random(in: 0...UInt64.max)
     }
@@ -117,31 +124,50 @@ package struct AddressInterner: Sendable {
         return Mix.finish(a.isIPv4 ? h : ~h)
     }
 
+    @inline(__always)
+    private static func slot(_ value: IPAddress, id: Int) -> UInt64 {
+        let entry = UInt64(id + 1)
+        return value.isIPv4 ? UInt64(truncatingIfNeeded: value.bits) << 32 | v4 | entry : entry
+    }
+
     /// The id of `value`, adding it if new.
     @inline(__always)
     package mutating func id(_ value: IPAddress) -> Int32 {
         var i = Int(truncatingIfNeeded: hash(value)) & mask
-        while true {
-            let id = slots[i]
-            if id < 0 { break }
-            // Field by field: a cross-module `==` call per probe costs more than the compare.
-            if values[Int(id)].bits == value.bits, values[Int(id)].isIPv4 == value.isIPv4 { return id }
-            i = (i + 1) & mask
+        if value.isIPv4 {
+            let key = UInt64(truncatingIfNeeded: value.bits) << 32 | Self.v4
+            while true {
+                let s = slots[i]
+                if s == 0 { break }
+                if s & 0xFFFF_FFFF_8000_0000 == key { return Int32(truncatingIfNeeded: s & 0x7FFF_FFFF) - 1 }
+                i = (i + 1) & mask
+            }
+        } else {
+            while true {
+                let s = slots[i]
+                if s == 0 { break }
+                if s & Self.v4 == 0 {
+                    // Field by field: a cross-module `==` call per probe costs more than the compare.
+                    let id = Int(truncatingIfNeeded: s & 0x7FFF_FFFF) - 1
+                    if values[id].bits == value.bits, !values[id].isIPv4 { return Int32(id) }
+                }
+                i = (i + 1) & mask
+            }
         }
-        let id = Int32(values.count)
+        let id = values.count
         values.append(value)
-        slots[i] = id
+        slots[i] = Self.slot(value, id: id)
         if values.count * 4 > slots.count * 3 { grow() }
-        return id
+        return Int32(id)
     }
 
     private mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
+        slots = [UInt64](repeating: 0, count: slots.count * 2)
         mask = slots.count - 1
         for (id, value) in values.enumerated() {
             var i = Int(truncatingIfNeeded: hash(value)) & mask
-            while slots[i] >= 0 { i = (i + 1) & mask }
-            slots[i] = Int32(id)
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = Self.slot(value, id: id)
         }
     }
 }
