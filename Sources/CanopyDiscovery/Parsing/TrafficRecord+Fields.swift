@@ -22,16 +22,9 @@ extension TrafficRecord {
         if h.count >= 2, h[0] == UInt8(ascii: "["), h[h.count - 1] == UInt8(ascii: "]") { h = h.sub(1..<(h.count - 1)) }
         if h.count > 0, h[h.count - 1] == UInt8(ascii: ".") { h = h.sub(0..<(h.count - 1)) }
         guard !h.isPlaceholder else { return }
-        guard let tables = symbolTables else {
-            if let ip = IPAddress(bytes: h) {
-                if destinationIP == nil { destinationIP = ip }
-            } else {
-                destinationHost = h.lowercasedString
-            }
-            return
-        }
+        let tables = symbolTables
         // A name entered before is no IP literal: those never enter the table.
-        if let (id, name) = tables.pointee.hosts.find(h) {
+        if let tables, let (id, name) = tables.pointee.hosts.find(h) {
             destinationHost = name
             symbols.host = id
             return
@@ -42,7 +35,7 @@ extension TrafficRecord {
         }
         let name = h.lowercasedString
         destinationHost = name
-        if let id = tables.pointee.hosts.insert(h, string: name) { symbols.host = id }
+        if let tables, let id = tables.pointee.hosts.insert(h, string: name) { symbols.host = id }
     }
 
     /// Sets the user, dropping placeholders; keeps `DOMAIN\user` and `user@domain` as logged.
