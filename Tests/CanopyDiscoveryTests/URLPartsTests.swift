@@ -3,8 +3,8 @@ import CanopyDiscovery
 import CanopyTesting
 import Testing
 
-/// ``URLParts/hostRange(in:)`` scans eight bytes at a time; a plain byte loop written from its definition is the
-/// reference.
+/// ``URLParts/hostRange(in:)`` and the literal search scan eight bytes at a time; plain loops written from their
+/// definitions are the reference.
 @Suite struct URLPartsTests {
     /// The definition, byte by byte: skip `http://`, `https://` or a scheme of up to 15 characters (a `://` that
     /// starts within the first 19 bytes), then the authority runs to `/`, `?` or `#`; userinfo ends at its last `@`,
@@ -93,16 +93,26 @@ import Testing
         }
     }
 
-    @Test func squidCountsOnlyDeniedResultsAsBlocked() {
-        func blocked(_ code: String) -> Bool {
-            var bytes = Array(code.utf8)
-            return bytes.withUnsafeMutableBufferPointer { SquidNativeParser.isDenied(Bytes($0)) }
-        }
-        for code in ["TCP_DENIED", "TCP_DENIED_REPLY", "UDP_DENIED", "NONE_DENIED", "DENIED", "TCP_DDENIED"] {
-            #expect(blocked(code), "\(code)")
-        }
-        for code in ["TCP_MISS", "TCP_REFRESH_MODIFIED", "TCP_DENIE", "DENIE", "", "D", "TCP_DEN1ED", "denied"] {
-            #expect(!blocked(code), "\(code)")
+    /// ``index(of:from:)`` for a literal jumps from one occurrence of its first byte to the next; a plain search
+    /// is the reference.
+    @Test func literalSearchAgreesWithAPlainSearch() {
+        var random = SplitMix64(seed: 19)
+        let alphabet = Array("DENIEDxD_/".utf8)
+        for _ in 0..<30_000 {
+            let bytes = (0..<random.below(24)).map { _ in alphabet[random.below(alphabet.count)] }
+            let from = random.below(bytes.count + 2)
+            let needle = Array("DENIED".utf8)
+            var expected: Int?
+            var i = from
+            while i + needle.count <= bytes.count {
+                if Array(bytes[i..<(i + needle.count)]) == needle {
+                    expected = i
+                    break
+                }
+                i += 1
+            }
+            let found = bytes.withUnsafeBufferPointer { $0.index(of: "DENIED", from: from) }
+            #expect(found == expected, "\(bytes) from \(from)")
         }
     }
 }

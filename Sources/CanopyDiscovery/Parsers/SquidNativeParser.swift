@@ -36,7 +36,7 @@ package struct SquidNativeParser: BuiltinLogParser {
         record.sourceIP = client
         guard let (code, status) = Self.result(resultField) else { return .rejected(.notThisFormat) }
         record.status = status.httpStatus
-        record.action = Self.isDenied(code) ? .blocked : .allowed
+        record.action = code.index(of: "DENIED") != nil ? .blocked : .allowed
         guard let bytes = bytesField.decimal else { return .rejected(.badNumber) }
         record.bytesDown = bytes
         record.apply(method: methodField)
@@ -52,18 +52,6 @@ package struct SquidNativeParser: BuiltinLogParser {
         }
         guard record.destinationHost != nil || record.destinationIP != nil else { return .rejected(.noDestination) }
         return .record
-    }
-
-    /// Whether a result code (`TCP_DENIED`, `TCP_DENIED_REPLY`, `UDP_DENIED` …) says Squid refused the request:
-    /// it holds `DENIED`.
-    @inline(__always)
-    package static func isDenied(_ code: Bytes) -> Bool {
-        var i = code.index(of: UInt8(ascii: "D")) ?? code.count
-        while i + 6 <= code.count {
-            if code.sub(i..<(i + 6)).equals("DENIED") { return true }
-            i = code.index(of: UInt8(ascii: "D"), from: i + 1) ?? code.count
-        }
-        return false
     }
 
     /// Squid's `%Ss/%03>Hs` field (`TCP_MISS/200`), also in Cisco WSA's access log: the result code and the

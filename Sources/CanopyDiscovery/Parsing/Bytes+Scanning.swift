@@ -125,20 +125,16 @@ extension UnsafeBufferPointer where Element == UInt8 {
         let n = needle.utf8CodeUnitCount
         guard n > 0, count >= n else { return nil }
         let p = needle.utf8Start
-        let first = p[0]
         var i = from
-        outer: while i <= count - n {
-            if self[i] != first {
-                i += 1
-                continue
-            }
-            for k in 1..<n where self[i + k] != p[k] {
-                i += 1
-                continue outer
-            }
-            return i
+        // From one occurrence of the first byte to the next, eight bytes a step in between.
+        while true {
+            i = WordScan.firstIndex(of: p[0], in: self, from: Swift.max(i, 0))
+            guard i <= count - n else { return nil }
+            var k = 1
+            while k < n, self[i + k] == p[k] { k += 1 }
+            if k == n { return i }
+            i += 1
         }
-        return nil
     }
 
     /// Without leading and trailing spaces, tabs and CR.
